@@ -1,0 +1,46 @@
+/**
+ * Every rule id a diagnostic can carry, with a one-line summary. Ids are stable: CI configs,
+ * GitLab fingerprints and docs refer to them. docs/definitions.md documents each one; a test
+ * checks that every id here is documented there.
+ */
+export const RULES = {
+  // Reading the file
+  "yaml/syntax": "The file is not valid YAML.",
+  "yaml/empty": "The file is empty or holds only comments.",
+  "yaml/multi-document": "A file holds exactly one YAML document.",
+  "yaml/duplicate-key": "A mapping repeats a key; YAML would silently keep only one.",
+  "yaml/alias-limit": "Aliases expand past the limit (a 'billion laughs' bomb).",
+  "yaml/tag": "Only plain YAML is accepted: no custom or language-specific tags.",
+  "yaml/encoding": "The file is not valid UTF-8.",
+  "yaml/too-large": "The file is over the size limit.",
+  // Shape of a definition or config
+  "schema/unknown-key": "A key the format does not have (with a 'did you mean').",
+  "schema/required": "A required key is missing.",
+  "schema/type": "A value has the wrong type.",
+  "schema/value": "A value is out of range or does not match its format.",
+  "schema/api-version": "apiVersion is missing or not one this hostroot reads.",
+  // One definition
+  "path/not-normalised": "Paths are absolute and normalised: no '..', '.', '//' or trailing '/'.",
+  "hide/system-path": "Hiding a shared system path would shadow host libraries and miss their fixes.",
+  "mount/system-path": "Mounting over or under a shared system path would shadow host files.",
+  "mount/source-not-allowed": "A mount source outside the policy's allowed prefixes.",
+  "mount/duplicate-target": "Two mounts share one target.",
+  "packages/apt-refused": "apt/dpkg packages into a delta would shadow host packages and miss their fixes.",
+  "setup/apt-refused": "A setup step runs apt or dpkg inside the container, which shadows host packages.",
+  "name/file-mismatch": "The file name does not match the definition's name.",
+  // Across files and against the pool
+  "name/duplicate": "Two definitions share one name.",
+  "platform/unknown": "The platform is not in the pool.",
+  "placement/unknown-host": "placement.hosts names a host that is not in the platform.",
+  "placement/no-hosts": "No host of the platform matches the placement.",
+  "placement/replicas": "More replicas than distinct eligible hosts.",
+  "placement/capacity": "The platform's hosts have no room for all containers.",
+  "network/duplicate-hwaddr": "Two containers share one MAC address.",
+  // The config
+  "config/duplicate-host": "Two hosts share one name.",
+  "config/duplicate-address": "Two hosts share one address and port.",
+  "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
+} as const;
+
+/** A rule id. */
+export type RuleId = keyof typeof RULES;
