@@ -1,4 +1,73 @@
+import { Command, CommanderError, Option } from "commander";
+import { type CliIo, EXIT, processIo } from "./cliIo.js";
+import { PLAN_FORMATS, planCommand } from "./planCommand.js";
+import { schemaCommand } from "./schemaCommand.js";
+import { VALIDATE_FORMATS, validateCommand } from "./validateCommand.js";
+
+/** Where ops keep the pool and policy, on the repository's default branch. */
+export const DEFAULT_CONFIG = ".github/hostroot.yml";
+
+/**
+ * Builds the `hostroot` command tree. Each action stores its exit code in `result.code`
+ * instead of exiting, so `main` can be called from tests and from other entry points.
+ */
+function buildProgram(io: CliIo, result: { code: number }): Command {
+  const program = new Command("hostroot")
+    .description("Git-driven LXC containers over the host's own root: validate, plan, deploy, upgrade.")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError("(run with --help for usage)");
+  const configOption = () =>
+    new Option("-c, --config <file>", "pool and policy file").default(io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG);
+
+  program
+    .command("validate")
+    .description("check definitions against the schema, the policy and each other")
+    .argument("[paths...]", "definition files or directories (default: the policy's definitionsPath)")
+    .addOption(configOption())
+    .addOption(new Option("-f, --format <format>", "output format").choices(VALIDATE_FORMATS).default("text"))
+    .action(async (paths: string[], opts) => {
+      result.code = await validateCommand(io, paths, opts);
+    });
+
+  program
+    .command("plan")
+    .description("show what deploying the definitions would change on the hosts")
+    .argument("[paths...]", "definition files or directories")
+    .addOption(configOption())
+    .option("--observed <file>", "plan offline against a JSON snapshot of host state")
+    .option("--commit <sha>", "commit recorded in the plan")
+    .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+    .action(async (paths: string[], opts) => {
+      result.code = await planCommand(io, paths, opts);
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of definitions or config, or write both to a directory")
+    .addOption(new Option("--kind <kind>", "which schema").choices(["definition", "config"]).default("definition"))
+    .option("--write <dir>", "write definition.schema.json and config.schema.json into DIR")
+    .action(async (opts) => {
+      result.code = await schemaCommand(io, opts);
+    });
+
+  return program;
+}
+
 /** CLI entry point; returns the process exit code instead of exiting so tests can call it. */
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const result = { code: EXIT.ok as number };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" to commander, but successes to the user.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.stderr(`hostroot: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
 }

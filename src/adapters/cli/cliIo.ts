@@ -1,0 +1,23 @@
+/** What the CLI touches of its process, injectable so tests run commands in-process. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Directory relative paths are resolved against. */
+  cwd: string;
+  stdoutStream?: NodeJS.WriteStream;
+}
+
+/** The real process streams. */
+export function processIo(): CliIo {
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutStream: process.stdout,
+  };
+}
+
+/** Exit codes shared by every command: 0 fine, 1 findings or failed operation, 2 usage or setup. */
+export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

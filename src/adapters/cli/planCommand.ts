@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { buildPlan } from "../../core/buildPlan.js";
+import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
+import { hasErrors } from "../../core/diagnostic.js";
+import { renderPlan } from "../../core/markdown/renderPlan.js";
+import type { ObservedState } from "../../core/observedState.js";
+import { changes, type Plan } from "../../core/plan.js";
+import { validateSources } from "../../workflows/validateSources.js";
+import { type CliIo, EXIT } from "./cliIo.js";
+import { fsSourceReader } from "./fsSourceReader.js";
+
+/** Output formats of `hostroot plan`. */
+export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
+
+/** Plain-text plan: one line per change, destroys marked so they stand out in a terminal. */
+export function formatPlanText(plan: Plan): string {
+  const lines = changes(plan).map(
+    (s) => `${s.destructive ? "!" : s.kind === "create" ? "+" : "~"} ${s.kind.padEnd(11)} ${s.host.padEnd(16)} ${s.container}  (${s.reason})`,
+  );
+  const summary = lines.length === 0 ? "No changes." : `${lines.length} change${lines.length === 1 ? "" : "s"}.`;
+  return [...plan.warnings.map((w) => `warning: ${w}`), ...lines, summary, ""].join("\n");
+}
+
+/**
+ * `hostroot plan`: validates, then diffs the definitions against what the hosts report. With
+ * `--observed FILE` it runs offline from a JSON snapshot (`hostroot status --format json`).
+ */
+export async function planCommand(
+  io: CliIo,
+  paths: string[],
+  options: { config: string; observed?: string; format: (typeof PLAN_FORMATS)[number]; commit?: string },
+  observe?: (outcome: Awaited<ReturnType<typeof validateSources>>) => Promise<ObservedState>,
+): Promise<number> {
+  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
+  if (outcome.configProblem || hasErrors(outcome.diagnostics) || !outcome.config) {
+    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.files.length + 1));
+    io.stderr("No plan: fix the errors above first.\n");
+    return outcome.configProblem ? EXIT.usage : EXIT.findings;
+  }
+  let observed: ObservedState;
+  if (options.observed !== undefined) {
+    observed = JSON.parse(await readFile(path.resolve(io.cwd, options.observed), "utf8")) as ObservedState;
+  } else if (observe) {
+    observed = await observe(outcome);
+  } else {
+    io.stderr("plan needs --observed FILE (a snapshot from `hostroot status --format json`)\n");
+    return EXIT.usage;
+  }
+  const plan = buildPlan(
+    outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+    outcome.config.value,
+    observed,
+    { commit: options.commit ?? "" },
+  );
+  if (options.format === "json") io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
+  else if (options.format === "markdown") io.stdout(`${renderPlan(plan, {})}\n`);
+  else io.stdout(formatPlanText(plan));
+  return EXIT.ok;
+}

@@ -1,0 +1,46 @@
+import { formatDiagnosticsGithub } from "../../core/format/formatDiagnosticsGithub.js";
+import { formatDiagnosticsGitlab } from "../../core/format/formatDiagnosticsGitlab.js";
+import { formatDiagnosticsJunit } from "../../core/format/formatDiagnosticsJunit.js";
+import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
+import { hasErrors } from "../../core/diagnostic.js";
+import { validateSources } from "../../workflows/validateSources.js";
+import { type CliIo, EXIT } from "./cliIo.js";
+import { fsSourceReader } from "./fsSourceReader.js";
+import { terminalStyle } from "./style.js";
+
+/** Output formats of `hostroot validate`. */
+export const VALIDATE_FORMATS = ["text", "json", "github", "gitlab", "junit"] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
+/**
+ * `hostroot validate [PATHS]`: exit 0 when clean, 1 when a definition has errors, 2 when the
+ * config is missing or invalid (a setup problem the definition's author cannot fix).
+ */
+export async function validateCommand(
+  io: CliIo,
+  paths: string[],
+  options: { config: string; format: ValidateFormat },
+): Promise<number> {
+  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
+  const { diagnostics, files } = outcome;
+  switch (options.format) {
+    case "json":
+      io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      break;
+    case "github":
+      io.stdout(formatDiagnosticsGithub(diagnostics));
+      break;
+    case "gitlab":
+      io.stdout(`${JSON.stringify(formatDiagnosticsGitlab(diagnostics), null, 2)}\n`);
+      break;
+    case "junit":
+      io.stdout(formatDiagnosticsJunit(diagnostics, files));
+      break;
+    default: {
+      const style = io.stdoutStream ? terminalStyle(io.stdoutStream, io.env) : undefined;
+      io.stdout(formatDiagnosticsText(diagnostics, files.length + 1, style));
+    }
+  }
+  if (outcome.configProblem) return EXIT.usage;
+  return hasErrors(diagnostics) ? EXIT.findings : EXIT.ok;
+}
