@@ -15,6 +15,11 @@ export interface ContainerState {
   running?: boolean;
   /** Replica index this container is (0-based); replicas share the definition name. */
   replica?: number;
+  /**
+   * {@link ./definitionHash.ts fieldHashes} of the same definition, when the deploy wrote them,
+   * so a plan can name the fields that changed instead of only "definition changed".
+   */
+  fieldHashes?: Record<string, string>;
 }
 
 /** One host's report. An unreachable host yields no steps, only a warning, never destroys. */

@@ -9,6 +9,8 @@ export interface PlanStep {
   container: string;
   /** Definition file the step comes from; absent for destroys of removed definitions. */
   file?: string;
+  /** Replica index (0-based) the container is; it derives the MAC. Absent for destroy. */
+  replica?: number;
   /** Hash the container will carry after the step; absent for destroy. */
   definitionHash?: string;
   /** True when the step discards data (a destroy deletes the delta). */
