@@ -18,7 +18,8 @@ export const COMMAND_NAMES = [
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
-const absPath = z.string().regex(/^\/(?:[^/\0]+\/?)*$/, "must be an absolute, normalised path");
+// Each segment ends in "/" except maybe the last: one way to match, so no catastrophic backtracking.
+const absPath = z.string().regex(/^\/(?:[^/\0]+\/)*(?:[^/\0]+)?$/, "must be an absolute, normalised path");
 
 /** `ssh-ed25519 AAAA...`: the host's public key, pinned; an unknown or changed key is refused. */
 const hostKey = z

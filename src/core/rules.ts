@@ -37,6 +37,7 @@ export const RULES = {
   "placement/capacity": "The platform's hosts have no room for all containers.",
   "network/duplicate-hwaddr": "Two containers share one MAC address.",
   // The config
+  "config/missing": "The config file does not exist.",
   "config/duplicate-host": "Two hosts share one name.",
   "config/duplicate-address": "Two hosts share one address and port.",
   "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
