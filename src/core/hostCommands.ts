@@ -1,0 +1,167 @@
+/**
+ * argv builders for host-side work. The few things that need shell logic (loops, tests) are
+ * constant scripts run as `sh -c SCRIPT NAME ARG...`: data only ever arrives as positional
+ * parameters, never as script text, and every argv is quoted by shellQuote when a script is built.
+ */
+
+/** PATH inside a container: lxc-attach --clear-env leaves only the variables hostroot sets. */
+export const CONTAINER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** Where a service's stdout and stderr go, inside the container (its /var/log is its own). */
+export const SERVICE_LOG = "/var/log/hostroot-service.log";
+
+/**
+ * `lxc-attach` with a cleared environment: the host's environment (SSH_*, the operator's locale,
+ * anything a deploy tool exported) must not leak into a container or change what a command does.
+ */
+export function lxcAttach(
+  name: string,
+  lxcPath: string,
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): string[] {
+  const vars = { PATH: CONTAINER_PATH, HOME: "/root", LANG: "C.UTF-8", ...env };
+  const sets = Object.entries(vars).flatMap(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      throw new Error(`hostroot: invalid variable name ${JSON.stringify(k)}`);
+    return ["-v", `${k}=${v}`];
+  });
+  return ["lxc-attach", "-n", name, "-P", lxcPath, "--clear-env", ...sets, "--", ...argv];
+}
+
+/** One change inside a delta; `file` writes `content` (small files only: it travels as an argument). */
+export type DeltaOp =
+  | { op: "whiteout" | "opaque" | "null-link"; path: string }
+  | { op: "file"; path: string; content: string };
+
+/**
+ * Works inside a delta from the host, as root, on a stopped container. The delta's content is
+ * the container's: it may hold symlinks planted to make root write elsewhere on the host (a
+ * `delta0/etc -> /etc` would turn "write etc/hostname" into overwriting the host's). So every
+ * path component is checked not to be a symlink, which is race-free because nothing runs in
+ * the container at that time. Dirs it creates copy owner and mode from the host's dir of the same
+ * name (an opaque /tmp must stay 1777, /root 0700), since an upper dir's metadata wins. A
+ * whiteout is a 0/0 char device; an opaque dir carries trusted.overlay.opaque=y.
+ */
+const DELTA_SCRIPT = `umask 022
+d=$1
+shift
+fail() { printf 'hostroot: %s\\n' "$*" >&2; exit 1; }
+mkpath() {
+  cur=$d
+  rest=\${1#/}
+  while [ -n "$rest" ]; do
+    c=\${rest%%/*}
+    case $rest in */*) rest=\${rest#*/} ;; *) rest= ;; esac
+    cur=$cur/$c
+    if [ -L "$cur" ]; then fail "refusing a symlink in the delta: $cur"; fi
+    if [ ! -d "$cur" ]; then
+      mkdir -- "$cur" || exit 1
+      ref=\${cur#"$d"}
+      if [ -d "$ref" ]; then chown --reference="$ref" -- "$cur" && chmod --reference="$ref" -- "$cur" || exit 1; fi
+    fi
+  done
+}
+if [ -L "$d" ] || [ ! -d "$d" ]; then fail "not a directory: $d"; fi
+while [ "$#" -ge 2 ]; do
+  op=$1
+  p=$2
+  shift 2
+  case $op in
+  whiteout) mkpath "\${p%/*}"; rm -f -- "$d$p" && mknod -- "$d$p" c 0 0 || exit 1 ;;
+  opaque) mkpath "$p"; setfattr -h -n trusted.overlay.opaque -v y -- "$d$p" || exit 1 ;;
+  null-link) mkpath "\${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" || exit 1 ;;
+  file) mkpath "\${p%/*}"; rm -f -- "$d$p" && printf '%s' "$1" >"$d$p" || exit 1; shift ;;
+  *) fail "unknown operation: $op" ;;
+  esac
+done
+if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi`;
+
+/** All changes to one delta as one command, so the checking script appears once per container. */
+export function deltaCommand(delta: string, ops: readonly DeltaOp[]): string[] {
+  const args = ops.flatMap((o) => {
+    if (!o.path.startsWith("/") || o.path.split("/").some((s) => s === "." || s === "..")) {
+      throw new Error(`hostroot: unusable path in a delta: ${JSON.stringify(o.path)}`);
+    }
+    return o.op === "file" ? [o.op, o.path, o.content] : [o.op, o.path];
+  });
+  return ["sh", "-c", DELTA_SCRIPT, "hostroot-delta", delta, ...args];
+}
+
+/** Writes stdin to a host-owned file via a temporary file and a rename: never a half-written config. */
+export function writeFileCommand(path: string): string[] {
+  const script = 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"';
+  return ["sh", "-c", script, "hostroot-write", path];
+}
+
+/**
+ * `lxc-stop` only when there is something to stop, so a restart or destroy of a container that
+ * already stopped (or was never started) succeeds. A dir without a config is not an LXC container.
+ */
+export function stopCommand(name: string, lxcPath: string, kill: boolean): string[] {
+  const script = `n=$1
+p=$2
+shift 2
+s=$(lxc-info -n "$n" -P "$p" -s -H 2>/dev/null) || s=
+case $s in
+STOPPED) exit 0 ;;
+"") if [ ! -e "$p/$n/config" ]; then exit 0; fi ;;
+esac
+exec lxc-stop -n "$n" -P "$p" "$@"`;
+  return ["sh", "-c", script, "hostroot-stop", name, lxcPath, ...(kill ? ["-k"] : [])];
+}
+
+/**
+ * Removes one container dir, only if it is a real directory (not a symlink), not the host-root
+ * dir, and nothing is mounted at or below it: rm follows into a bind of `/` and would delete the
+ * host itself. `--one-file-system` is kept as a second guard for other mounts. (mountinfo and
+ * awk -v are safe here because lxcPath and names have no blanks or backslashes.)
+ */
+export function removeDirCommand(dir: string, hostDir: string): string[] {
+  const script = `d=$1
+if [ "$d" = "$2" ]; then echo "hostroot: refusing to remove $d" >&2; exit 1; fi
+if [ ! -e "$d" ] && [ ! -L "$d" ]; then exit 0; fi
+if [ -L "$d" ] || [ ! -d "$d" ]; then echo "hostroot: not a real directory: $d" >&2; exit 1; fi
+if awk -v d="$d" '$5 == d || index($5, d "/") == 1 { m = 1 } END { exit !m }' /proc/self/mountinfo; then
+  echo "hostroot: refusing to remove $d: something is mounted at or below it" >&2; exit 1
+fi
+exec rm -rf --one-file-system -- "$d"`;
+  return ["sh", "-c", script, "hostroot-remove", dir, hostDir];
+}
+
+/** Binds the host's `/` (non-recursively) as the lower layer, unless something is mounted there. */
+export function hostRootCommand(hostRootfs: string): string[] {
+  const script = 'if mountpoint -q "$1"; then exit 0; fi\nmkdir -p -- "$1" && exec mount --bind / "$1"';
+  return ["sh", "-c", script, "hostroot-host-root", hostRootfs];
+}
+
+/** Runs argv until it succeeds, at most 1 + retries times, sleeping between attempts. */
+export function retryCommand(retries: number, intervalSeconds: number, argv: readonly string[]): string[] {
+  const script = `tries=$1
+pause=$2
+shift 2
+n=0
+while :; do
+  "$@" && exit 0
+  rc=$?
+  n=$((n + 1))
+  if [ "$n" -gt "$tries" ]; then exit "$rc"; fi
+  sleep "$pause"
+done`;
+  return ["sh", "-c", script, "hostroot-retry", String(retries), String(intervalSeconds), ...argv];
+}
+
+/**
+ * Inside a container: starts a service detached (own session, stdin from /dev/null, output to
+ * {@link SERVICE_LOG}) so lxc-attach returns at once and nothing holds the SSH channel open.
+ * `runuser -u` resolves the user by name inside the container (lxc.init.uid only takes numbers).
+ */
+export function serviceCommand(workdir: string, user: string, argv: readonly string[]): string[] {
+  const script = `cd "$1" || exit 1
+log=$2
+user=$3
+shift 3
+if [ -n "$user" ]; then set -- runuser -u "$user" -- "$@"; fi
+exec setsid -f "$@" </dev/null >>"$log" 2>&1`;
+  return ["/bin/sh", "-c", script, "hostroot-service", workdir, SERVICE_LOG, user, ...argv];
+}

@@ -1,0 +1,93 @@
+set -u
+umask 022
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+LC_ALL=C
+export PATH LC_ALL
+printf '%s\n' '::hostroot-step mail-worker.stop begin -'
+( sh -c 'n=$1
+p=$2
+shift 2
+s=$(lxc-info -n "$n" -P "$p" -s -H 2>/dev/null) || s=
+case $s in
+STOPPED) exit 0 ;;
+"") if [ ! -e "$p/$n/config" ]; then exit 0; fi ;;
+esac
+exec lxc-stop -n "$n" -P "$p" "$@"' hostroot-stop mail-worker /var/lib/lxc ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.stop failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.stop ok 0'
+printf '%s\n' '::hostroot-step mail-worker.delta begin -'
+( sh -c 'umask 022
+d=$1
+shift
+fail() { printf '\''hostroot: %s\n'\'' "$*" >&2; exit 1; }
+mkpath() {
+  cur=$d
+  rest=${1#/}
+  while [ -n "$rest" ]; do
+    c=${rest%%/*}
+    case $rest in */*) rest=${rest#*/} ;; *) rest= ;; esac
+    cur=$cur/$c
+    if [ -L "$cur" ]; then fail "refusing a symlink in the delta: $cur"; fi
+    if [ ! -d "$cur" ]; then
+      mkdir -- "$cur" || exit 1
+      ref=${cur#"$d"}
+      if [ -d "$ref" ]; then chown --reference="$ref" -- "$cur" && chmod --reference="$ref" -- "$cur" || exit 1; fi
+    fi
+  done
+}
+if [ -L "$d" ] || [ ! -d "$d" ]; then fail "not a directory: $d"; fi
+while [ "$#" -ge 2 ]; do
+  op=$1
+  p=$2
+  shift 2
+  case $op in
+  whiteout) mkpath "${p%/*}"; rm -f -- "$d$p" && mknod -- "$d$p" c 0 0 || exit 1 ;;
+  opaque) mkpath "$p"; setfattr -h -n trusted.overlay.opaque -v y -- "$d$p" || exit 1 ;;
+  null-link) mkpath "${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" || exit 1 ;;
+  file) mkpath "${p%/*}"; rm -f -- "$d$p" && printf '\''%s'\'' "$1" >"$d$p" || exit 1; shift ;;
+  *) fail "unknown operation: $op" ;;
+  esac
+done
+if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/mail-worker/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /srv/private file /etc/hostname 'mail-worker
+' null-link /etc/systemd/system/lxc.service null-link /etc/systemd/system/lxc-net.service null-link /etc/systemd/system/lxc-monitord.service null-link /etc/systemd/system/lxcfs.service ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.delta failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.delta ok 0'
+printf '%s\n' '::hostroot-step mail-worker.config begin -'
+printf '%s' IyBNYW5hZ2VkIGJ5IGhvc3Ryb290OiBjb250YWluZXIgbWFpbC13b3JrZXIsIHJlcGxpY2EgMC4g RWRpdHMgYXJlIG92ZXJ3cml0dGVuLgpseGMuaW5jbHVkZSA9IC91c3Ivc2hhcmUvbHhjL2NvbmZp Zy9jb21tb24uY29uZgpseGMudHR5LmRpciA9Cmx4Yy5ob29rLnBvc3Qtc3RvcCA9Cmx4Yy51dHMu bmFtZSA9IG1haWwtd29ya2VyCmx4Yy5yb290ZnMucGF0aCA9IG92ZXJsYXlmczovdmFyL2xpYi9s eGMvaG9zdC9yb290ZnM6L3Zhci9saWIvbHhjL21haWwtd29ya2VyL2RlbHRhMApseGMubmV0LjAu dHlwZSA9IHZldGgKbHhjLm5ldC4wLmxpbmsgPSBici1qb2JzCmx4Yy5uZXQuMC5mbGFncyA9IHVw Cmx4Yy5uZXQuMC5od2FkZHIgPSAwMDoxNjozZTowYTowYjowYwpseGMuY2dyb3VwMi5tZW1vcnku bWF4ID0gMTA3Mzc0MTgyNApseGMuY2dyb3VwLm1lbW9yeS5saW1pdF9pbl9ieXRlcyA9IDEwNzM3 NDE4MjQKbHhjLmNncm91cDIuY3B1Lm1heCA9IDUwMDAwIDEwMDAwMApseGMuY2dyb3VwLmNwdS5j ZnNfcGVyaW9kX3VzID0gMTAwMDAwCmx4Yy5jZ3JvdXAuY3B1LmNmc19xdW90YV91cyA9IDUwMDAw Cmx4Yy5hcHBhcm1vci5wcm9maWxlID0gbHhjLWNvbnRhaW5lci1kZWZhdWx0LWNnbnMKbHhjLnNp 'Z25hbC5oYWx0ID0gU0lHUlRNSU4rMwo=' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/config ) >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.config failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.config ok 0'
+printf '%s\n' '::hostroot-step mail-worker.host-root begin -'
+( sh -c 'if mountpoint -q "$1"; then exit 0; fi
+mkdir -p -- "$1" && exec mount --bind / "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.host-root ok 0'
+printf '%s\n' '::hostroot-step mail-worker.start begin -'
+( lxc-start -n mail-worker -P /var/lib/lxc -d ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.start failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.start ok 0'
+printf '%s\n' '::hostroot-step mail-worker.npm begin -'
+( lxc-attach -n mail-worker -P /var/lib/lxc --clear-env -v 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -v 'HOME=/root' -v 'LANG=C.UTF-8' -- npm install --global --no-fund --no-audit --no-update-notifier mail-worker@2.4.1 pm2@5.3.1 ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.npm failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.npm ok 0'
+printf '%s\n' '::hostroot-step mail-worker.service begin -'
+( lxc-attach -n mail-worker -P /var/lib/lxc --clear-env -v 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -v 'HOME=/root' -v 'LANG=C.UTF-8' -v 'NODE_ENV=production' -v 'WORKER_GREETING=it'\''s $HOME `not` expanded' -- /bin/sh -c 'cd "$1" || exit 1
+log=$2
+user=$3
+shift 3
+if [ -n "$user" ]; then set -- runuser -u "$user" -- "$@"; fi
+exec setsid -f "$@" </dev/null >>"$log" 2>&1' hostroot-service / /var/log/hostroot-service.log '' /usr/bin/node /usr/local/lib/node_modules/mail-worker/bin/worker.js --queue 'outgoing mail' ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.service failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.service ok 0'
+printf '%s\n' '::hostroot-step mail-worker.state begin -'
+printf '%s' eyJuYW1lIjoibWFpbC13b3JrZXIiLCJkZWZpbml0aW9uSGFzaCI6ImJjYmQ4OTc0ZmJjY2E5Njhl ZGZlOTNiZGYwMTg4NmNjMDA3MWJhMTNmODI2OTA1ZDMxM2M2YmUwNzJkODZmNDQiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDQ0YTEwYTNjM2YxOTkxMCIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiI0ZjUzY2RhMThjMmJhYTBjIiwibW91bnRz IjoiNGY1M2NkYTE4YzJiYWEwYyIsIm5ldHdvcmsiOiJiNTUwMGQ5Zjg3MWRjZjJmIiwicGFja2Fn ZXMiOiI0MzJlMTdjMGNmY2FjMTU1Iiwic2V0dXAiOiI0ZjUzY2RhMThjMmJhYTBjIiwic2Vydmlj ZSI6IjFjM2U1OWYyMGY5NGZhMzIiLCJyZXNvdXJjZXMiOiIwYmU3ZDdkYzAwYTU1ZjViIiwibWFz 'a3MiOiI0MTJlOGMyYzE2MTFkNWY5In19Cg==' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/hostroot.json ) >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.state failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.state ok 0'
+printf '%s\n' ::hostroot-done
