@@ -1,0 +1,56 @@
+/**
+ * Debian packages the lab needs on the machine that runs it: LXC and its configs, OpenSSH
+ * (server for the hosts' roots, client and ssh-keygen for the lab), debootstrap for the hosts'
+ * base root, attr for overlay xattrs, dpkg-dev and apt-utils for the demo apt repository, iproute2
+ * for namespaces, bridge and veths. A fresh machine (CI, `npm run demo`) installs exactly these.
+ */
+export const LAB_PACKAGES = [
+  "lxc",
+  "lxc-templates",
+  "openssh-server",
+  "debootstrap",
+  "attr",
+  "dpkg-dev",
+  "apt-utils",
+  "iproute2",
+] as const;
+
+/**
+ * Packages debootstrap puts into every test host's base root, on top of `minbase`. lxc-templates
+ * brings `/usr/share/lxc/config/debian.common.conf`, which container configs include.
+ */
+export const BASE_ROOT_PACKAGES = [
+  "openssh-server",
+  "lxc",
+  "lxc-templates",
+  "iproute2",
+  "systemd-sysv",
+  "python3",
+  "python3-apt",
+  "attr",
+  "procps",
+] as const;
+
+/** The argv lists that install the lab's packages on a fresh Debian machine (as root). */
+export function labInstallCommands(): string[][] {
+  return [
+    ["apt-get", "update"],
+    ["apt-get", "install", "-y", "--no-install-recommends", ...LAB_PACKAGES],
+  ];
+}
+
+/** The local tools the lab runs, each with the package that ships it (for a clear error). */
+export const LAB_TOOLS: ReadonlyArray<readonly [tool: string, pkg: string]> = [
+  ["ip", "iproute2"],
+  ["unshare", "util-linux"],
+  ["setpriv", "util-linux"],
+  ["lxc-start", "lxc"],
+  ["debootstrap", "debootstrap"],
+  ["sshd", "openssh-server"],
+  ["ssh", "openssh-client"],
+  ["ssh-keygen", "openssh-client"],
+  ["setfattr", "attr"],
+  ["dpkg-deb", "dpkg"],
+  ["dpkg-scanpackages", "dpkg-dev"],
+  ["apt-ftparchive", "apt-utils"],
+];

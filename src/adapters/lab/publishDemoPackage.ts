@@ -1,0 +1,137 @@
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { labPaths, resolveStateDir } from "./labState.js";
+import { takeLock } from "./pidLock.js";
+import { runOk } from "./run.js";
+
+/** The demo package the lab publishes unless told otherwise: a stand-in for a host library. */
+export const DEMO_PACKAGE = "demo-libfoo";
+
+/** Options for {@link publishDemoPackage}. */
+export interface PublishOptions {
+  stateDir?: string;
+  packageName?: string;
+  log?: (line: string) => void;
+}
+
+/** The outcome of a publish. A version already in the pool is served as built the first time. */
+export type PublishResult =
+  | { kind: "published"; package: string; version: string; deb: string; build: string; reused: boolean }
+  | { kind: "invalid"; reason: string };
+
+const VERSION = /^[0-9][A-Za-z0-9.+~-]*$/;
+const PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+
+/**
+ * Publishes `version` of the demo package into the lab's apt repository. The package installs
+ * `/usr/lib/<pkg>/VERSION` (the version) and `/usr/lib/<multiarch>/libdemofoo.so.1` (a small file
+ * naming it), so a container can tell which host version it sees. Publishing is atomic: a new
+ * build directory with every pooled version, indexed with `dpkg-scanpackages --multiversion` and
+ * `apt-ftparchive release`, then the `current` symlink is swapped; clients never see half a repo.
+ */
+export async function publishDemoPackage(
+  version: string,
+  options: PublishOptions = {},
+): Promise<PublishResult> {
+  const pkg = options.packageName ?? DEMO_PACKAGE;
+  if (!VERSION.test(version))
+    return { kind: "invalid", reason: `not a Debian version without epoch: ${version}` };
+  if (!PACKAGE.test(pkg)) return { kind: "invalid", reason: `not a Debian package name: ${pkg}` };
+  const repo = labPaths(resolveStateDir(options.stateDir)).repo;
+  const pool = join(repo, "pool");
+  const builds = join(repo, "builds");
+  mkdirSync(pool, { recursive: true });
+  mkdirSync(builds, { recursive: true });
+  const lock = await waitForLock(join(repo, "publish.lock"));
+  try {
+    // Under the lock, any half-made build or staging dir is a killed publish's: clear it.
+    for (const b of readdirSync(builds).filter((b) => b.endsWith(".tmp")))
+      rmSync(join(builds, b), { recursive: true, force: true });
+    for (const s of readdirSync(repo).filter((s) => s.startsWith("stage-")))
+      rmSync(join(repo, s), { recursive: true, force: true });
+    const arch = (await runOk(["dpkg", "--print-architecture"])).trim();
+    const deb = join(pool, `${pkg}_${version}_${arch}.deb`);
+    const reused = existsSync(deb);
+    if (!reused) await buildDeb(pkg, version, arch, deb, repo);
+    const stamp = `${Date.now()}-${process.pid}`;
+    const tmp = join(builds, `${stamp}.tmp`);
+    mkdirSync(tmp);
+    for (const f of readdirSync(pool).filter((f) => f.endsWith(".deb")))
+      linkSync(join(pool, f), join(tmp, f));
+    writeFileSync(
+      join(tmp, "Packages"),
+      await runOk(["dpkg-scanpackages", "--multiversion", "."], { cwd: tmp }),
+    );
+    writeFileSync(join(tmp, "Release"), await runOk(["apt-ftparchive", "release", "."], { cwd: tmp }));
+    renameSync(tmp, join(builds, stamp));
+    const link = join(repo, `current.tmp-${process.pid}`);
+    rmSync(link, { force: true });
+    symlinkSync(join("builds", stamp), link);
+    renameSync(link, join(repo, "current"));
+    pruneBuilds(builds, stamp);
+    options.log?.(`published ${pkg} ${version}${reused ? " (already in the pool)" : ""}`);
+    return { kind: "published", package: pkg, version, deb, build: join(builds, stamp), reused };
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildDeb(
+  pkg: string,
+  version: string,
+  arch: string,
+  deb: string,
+  repo: string,
+): Promise<void> {
+  const multiarch = (await runOk(["dpkg-architecture", "-qDEB_HOST_MULTIARCH"])).trim();
+  const stage = join(repo, `stage-${process.pid}`);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(join(stage, "DEBIAN"), { recursive: true });
+  mkdirSync(join(stage, "usr/lib", pkg), { recursive: true });
+  mkdirSync(join(stage, "usr/lib", multiarch), { recursive: true });
+  writeFileSync(
+    join(stage, "DEBIAN/control"),
+    [
+      `Package: ${pkg}`,
+      `Version: ${version}`,
+      `Architecture: ${arch}`,
+      "Maintainer: hostroot lab <lab@hostroot.invalid>",
+      "Section: libs",
+      "Priority: optional",
+      "Description: hostroot lab demo library",
+      " A stand-in for a host library whose upgrade every container must see after a restart.",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(stage, "usr/lib", pkg, "VERSION"), `${version}\n`);
+  writeFileSync(join(stage, "usr/lib", multiarch, "libdemofoo.so.1"), `${pkg} ${version}\n`);
+  await runOk(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", stage, `${deb}.tmp`]);
+  renameSync(`${deb}.tmp`, deb);
+  rmSync(stage, { recursive: true, force: true });
+}
+
+/** Keeps the current build and the two before it: a client mid-update may still read those. */
+function pruneBuilds(builds: string, current: string): void {
+  const done = readdirSync(builds)
+    .filter((b) => !b.endsWith(".tmp") && b !== current)
+    .sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10));
+  for (const b of done.slice(2)) rmSync(join(builds, b), { recursive: true, force: true });
+}
+
+async function waitForLock(file: string): Promise<{ release: () => void }> {
+  for (let i = 0; i < 300; i++) {
+    const l = takeLock(file);
+    if (l.kind === "locked") return l;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the lab repository is locked by another publish: ${file}`);
+}
