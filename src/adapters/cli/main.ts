@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { type CliIo, EXIT, processIo } from "./cliIo.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
+import { renderCommand } from "./renderCommand.js";
 import { schemaCommand } from "./schemaCommand.js";
 import { VALIDATE_FORMATS, validateCommand } from "./validateCommand.js";
 
@@ -19,7 +20,9 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run with --help for usage)");
   const configOption = () =>
-    new Option("-c, --config <file>", "pool and policy file").default(io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG);
+    new Option("-c, --config <file>", "pool and policy file").default(
+      io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG,
+    );
 
   program
     .command("validate")
@@ -44,9 +47,23 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     });
 
   program
+    .command("render")
+    .description("print the LXC config and host steps a deploy would use for one container")
+    .argument("<name>", "definition name")
+    .addOption(configOption())
+    .option("--host <host>", "render for this host (default: where placement puts it)")
+    .option("--replica <n>", "replica index", "0")
+    .option("--script", "print the exact script sent to the host instead")
+    .action(async (name: string, opts) => {
+      result.code = await renderCommand(io, name, opts);
+    });
+
+  program
     .command("schema")
     .description("print the JSON Schema of definitions or config, or write both to a directory")
-    .addOption(new Option("--kind <kind>", "which schema").choices(["definition", "config"]).default("definition"))
+    .addOption(
+      new Option("--kind <kind>", "which schema").choices(["definition", "config"]).default("definition"),
+    )
     .option("--write <dir>", "write definition.schema.json and config.schema.json into DIR")
     .action(async (opts) => {
       result.code = await schemaCommand(io, opts);

@@ -1,0 +1,75 @@
+import { poolHosts } from "../../core/configSchema.js";
+import { definitionHash, policyMasks } from "../../core/definitionHash.js";
+import { hasErrors } from "../../core/diagnostic.js";
+import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
+import { hostScript } from "../../core/hostScript.js";
+import { hostSteps } from "../../core/hostSteps.js";
+import { place } from "../../core/place.js";
+import { renderLxcConfig } from "../../core/renderLxcConfig.js";
+import { shellQuote } from "../../core/shellQuote.js";
+import { validateSources } from "../../workflows/validateSources.js";
+import { type CliIo, EXIT } from "./cliIo.js";
+import { fsSourceReader } from "./fsSourceReader.js";
+
+/**
+ * `hostroot render NAME`: what a deploy would write and run on a host for one container — the
+ * LXC config, the create steps as argv, or (`--script`) the exact script sent over SSH. Pure:
+ * nothing is contacted, so it is safe for reviewing what hostroot does as root.
+ */
+export async function renderCommand(
+  io: CliIo,
+  name: string,
+  options: { config: string; host?: string; replica: string; script?: boolean },
+): Promise<number> {
+  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config });
+  const config = outcome.config?.value;
+  const located = outcome.definitions.find((d) => d.value.name === name);
+  if (!config || hasErrors(outcome.diagnostics)) {
+    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.files.length + 1));
+    return outcome.configProblem ? EXIT.usage : EXIT.findings;
+  }
+  if (!located) {
+    const names = outcome.definitions.map((d) => d.value.name).join(", ");
+    io.stderr(`no definition named '${name}' (have: ${names || "none"})\n`);
+    return EXIT.usage;
+  }
+  const def = located.value;
+  const replica = Number(options.replica);
+  // Without --host, render for the host placement would choose, so the output matches a deploy.
+  const placed = place([def], config).assignments.find((a) => a.replica === replica);
+  const hostName = options.host ?? placed?.host;
+  const host = poolHosts(config).find((h) => h.name === hostName);
+  if (!host) {
+    io.stderr(`no host '${hostName ?? ""}' for ${name} replica ${replica} (see --host)\n`);
+    return EXIT.usage;
+  }
+  const steps = hostSteps(
+    {
+      kind: "create",
+      host: host.name,
+      container: def.name,
+      file: located.file,
+      replica,
+      definitionHash: definitionHash(def, policyMasks(config)),
+      destructive: false,
+      reason: "render",
+    },
+    { host, config, definition: def, commit: "", deployedAt: "1970-01-01T00:00:00.000Z" },
+  );
+  if (options.script) {
+    io.stdout(hostScript(steps));
+    return EXIT.ok;
+  }
+  io.stdout(`# ${def.name} replica ${replica} on ${host.name} (${host.address})\n`);
+  io.stdout(`# ${host.lxcPath}/${def.name}/config\n`);
+  io.stdout(
+    renderLxcConfig(def, host, {
+      replica,
+      ...(config.policy.apparmorProfile ? { apparmorProfile: config.policy.apparmorProfile } : {}),
+    }),
+  );
+  io.stdout("\n# create steps\n");
+  for (const s of steps)
+    io.stdout(`${s.id}\t${shellQuote(s.argv)}${s.stdin !== undefined ? "  < (stdin)" : ""}\n`);
+  return EXIT.ok;
+}
