@@ -1,11 +1,32 @@
 import { defineConfig } from "vitest/config";
 
-// Two cores on CI: keep parallelism modest. Lab tests (test/lab) share one real pool and run alone.
+// Two projects: pure/unit tests run in parallel (two cores: two forks at most); lab tests share
+// one real pool of namespace hosts per machine, so they run one file at a time, after the unit tests
+// (scripts/test.sh runs the projects in turn).
 export default defineConfig({
   test: {
-    pool: "forks",
-    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/lab/**"],
+          pool: "forks",
+          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "lab",
+          include: ["test/lab/**/*.test.ts"],
+          pool: "forks",
+          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });
