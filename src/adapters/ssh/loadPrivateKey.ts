@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { utils } from "ssh2";
+
+/** Where the deploy key comes from: a file, or an environment variable holding the key text. */
+export interface PrivateKeySource {
+  path?: string;
+  env?: string;
+}
+
+/**
+ * Loads and checks an unencrypted SSH private key (OpenSSH or PEM format). Exactly one of `path`
+ * and `env` must be given. Errors name the source, never the key. An environment value with
+ * literal `\n` sequences and no real newline (a common way CI secrets get pasted) is unescaped.
+ */
+export function loadPrivateKey(source: PrivateKeySource, env: NodeJS.ProcessEnv = process.env): Buffer {
+  if ((source.path === undefined) === (source.env === undefined)) {
+    throw new Error("ssh: give exactly one of a private key path or environment variable name");
+  }
+  let text: string;
+  let where: string;
+  if (source.path !== undefined) {
+    where = `file ${source.path}`;
+    try {
+      text = readFileSync(source.path, "utf8");
+    } catch (error) {
+      throw new Error(`ssh: cannot read the private key ${where}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  } else {
+    where = `environment variable ${source.env}`;
+    text = env[source.env as string] ?? "";
+    if (text === "") throw new Error(`ssh: the private key ${where} is not set or empty`);
+    if (!text.includes("\n") && text.includes("\\n")) text = text.replaceAll("\\n", "\n");
+  }
+  const key = Buffer.from(text.trim().concat("\n"), "utf8");
+  const parsed = utils.parseKey(key);
+  if (parsed instanceof Error || !parsed.isPrivateKey()) {
+    // parseKey's message may quote the input in some versions: report only what kind of failure it was.
+    const encrypted = parsed instanceof Error && /passphrase|encrypted/i.test(parsed.message);
+    throw new Error(
+      `ssh: the ${where} does not hold ${encrypted ? "an unencrypted" : "a valid"} SSH private key`,
+    );
+  }
+  return key;
+}
