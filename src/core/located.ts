@@ -10,6 +10,8 @@ export type ValuePath = readonly (string | number)[];
 export interface Located<T> {
   file: string;
   value: T;
+  /** The decoded source text, when the value was parsed from one (lets holders drop the syntax tree). */
+  text?: string;
   /**
    * Span of the node at `path`; for a missing node, the span of its nearest existing ancestor
    * (and for the root, line 1 column 1). `key: true` asks for the key instead of the value.

@@ -48,5 +48,24 @@ export function parseDefinition(
     });
     return { diagnostics: sortDiagnostics([...yaml.diagnostics, ...issues]) };
   }
-  return { definition: { ...yaml.located, value: result.data }, diagnostics: yaml.diagnostics };
+  return { definition: lazilyLocated(yaml.located, result.data), diagnostics: yaml.diagnostics };
+}
+
+/**
+ * Keeps only the source text of a valid definition and re-parses it the first time a position is
+ * asked for. Valid definitions rarely need one (only cross-file findings do), and holding 10,000
+ * YAML syntax trees costs more memory and garbage collection than parsing a few of them twice.
+ */
+function lazilyLocated(parsed: Located<unknown>, value: Definition): Located<Definition> {
+  // Capture only the file name and text: capturing `parsed` would keep its syntax tree alive.
+  const { file, text } = parsed;
+  let span: Located<unknown>["span"] | undefined = text === undefined ? parsed.span : undefined;
+  return {
+    file,
+    value,
+    span(path, options) {
+      span ??= parseYaml(file, text ?? "").located?.span ?? (() => ({ line: 1, column: 1 }));
+      return span(path, options);
+    },
+  };
 }

@@ -52,6 +52,7 @@ export function yamlLocated<T>(file: string, value: T, source: YamlSource): Loca
   return {
     file,
     value,
+    text: source.text,
     span(path: ValuePath, options?: { key?: boolean }): Span {
       if (path.length === 0 || source.root === null) return FILE_START;
       let node: Node = source.root;
