@@ -1,0 +1,11 @@
+import type { Probot } from "probot";
+import { onPullRequest, PULL_REQUEST_EVENTS } from "./onPullRequest.js";
+
+/**
+ * The hostroot GitHub App, for `probot run` or `probot.load`. Probot verifies every webhook's
+ * signature before a handler runs and authenticates as the installation that sent it.
+ * Pull requests are validated and planned; nothing here touches a host.
+ */
+export default function hostrootApp(app: Probot): void {
+  app.on([...PULL_REQUEST_EVENTS], onPullRequest);
+}

@@ -1,0 +1,62 @@
+import type { SourceReader } from "../../ports/sourceReader.js";
+import type { BlobStore } from "./blobStore.js";
+import type { GithubOctokit, GithubRepo } from "./githubRepo.js";
+
+const DEFINITION_FILE = /\.ya?ml$/;
+/** Git file modes of regular files; symlinks (120000) and submodules are not read, as on disk. */
+const REGULAR_FILE = new Set(["100644", "100755"]);
+
+interface TreeEntry {
+  sha: string;
+  size?: number;
+}
+
+/**
+ * Reads files at one ref (commit SHA or branch) through the Git Data API: one recursive tree
+ * request lists every file with its blob SHA, then each file read is one blob request, shared
+ * through `blobs` with every other reader of the same repository. Requests stay O(files read).
+ */
+export function githubSourceReader(
+  octokit: GithubOctokit,
+  repo: GithubRepo,
+  ref: string,
+  blobs: BlobStore,
+): SourceReader {
+  let tree: Promise<Map<string, TreeEntry>> | undefined;
+  const load = () => {
+    tree ??= fetchTree(octokit, repo, ref);
+    return tree;
+  };
+  return {
+    async listDefinitionFiles(dir) {
+      const files = await load();
+      const clean = dir.replace(/\/+$/, "");
+      if (files.has(clean)) return [clean];
+      const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
+      return [...files.keys()].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
+    },
+    async read(path) {
+      const entry = (await load()).get(path);
+      return entry === undefined ? undefined : blobs.get(entry.sha, entry.size);
+    },
+  };
+}
+
+async function fetchTree(
+  octokit: GithubOctokit,
+  repo: GithubRepo,
+  ref: string,
+): Promise<Map<string, TreeEntry>> {
+  const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: "1" });
+  // A partial listing would make files silently vanish from validation (and the plan destroy
+  // them): refuse to go on instead. GitHub truncates past 100,000 entries or 7 MB.
+  if (data.truncated)
+    throw new Error(
+      `${repo.owner}/${repo.repo} at ${ref}: the tree is too large for one listing (GitHub truncated it)`,
+    );
+  const files = new Map<string, TreeEntry>();
+  for (const e of data.tree)
+    if (e.type === "blob" && e.path && e.sha && e.mode && REGULAR_FILE.has(e.mode))
+      files.set(e.path, { sha: e.sha, ...(e.size === undefined ? {} : { size: e.size }) });
+  return files;
+}

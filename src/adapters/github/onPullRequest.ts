@@ -1,0 +1,44 @@
+import type { Context } from "probot";
+import type { PullRequestRef } from "../../ports/vcsClient.js";
+import { validatePullRequest } from "../../workflows/validatePullRequest.js";
+import { githubVcsClient } from "./githubVcsClient.js";
+
+/** Where the ops-owned pool and policy live; read from the default branch only. */
+export const CONFIG_PATH = ".github/hostroot.yml";
+
+/** The pull request events that put new definitions under review. */
+export const PULL_REQUEST_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+] as const;
+
+/**
+ * Validates the pull request's head commit and plans it against the default branch. A fork's
+ * head is read through the base repository (GitHub keeps PR heads there), with the installation
+ * token of the base repository: no secret is involved, so forks are validated like any PR.
+ */
+export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>): Promise<void> {
+  const { pull_request: pr, repository } = context.payload;
+  const ref: PullRequestRef = {
+    number: pr.number,
+    headSha: pr.head.sha,
+    defaultBranch: repository.default_branch,
+    // Compared by id: a renamed repository keeps it; a deleted fork has no head repo at all.
+    fromFork: pr.head.repo?.id !== pr.base.repo.id,
+    repoUrl: repository.html_url,
+  };
+  const repo = context.repo();
+  const outcome = await validatePullRequest(githubVcsClient(context.octokit, repo), ref, {
+    configPath: CONFIG_PATH,
+  });
+  if (outcome.kind === "not-configured")
+    context.log.info(
+      `${repo.owner}/${repo.repo}: no ${CONFIG_PATH} on ${ref.defaultBranch}; PR #${pr.number} left alone`,
+    );
+  else
+    context.log.info(
+      `${repo.owner}/${repo.repo}#${pr.number} at ${ref.headSha.slice(0, 7)}: ${outcome.conclusion}, ` +
+        `${outcome.diagnostics.length} finding(s)${ref.fromFork ? ", from a fork (never deployed)" : ""}`,
+    );
+}
