@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { buildPlan } from "../../core/buildPlan.js";
-import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
 import { hasErrors } from "../../core/diagnostic.js";
+import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
 import { renderPlan } from "../../core/markdown/renderPlan.js";
 import type { ObservedState } from "../../core/observedState.js";
 import { changes, type Plan } from "../../core/plan.js";
@@ -16,9 +16,14 @@ export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
 /** Plain-text plan: one line per change, destroys marked so they stand out in a terminal. */
 export function formatPlanText(plan: Plan): string {
   const lines = changes(plan).map(
-    (s) => `${s.destructive ? "!" : s.kind === "create" ? "+" : "~"} ${s.kind.padEnd(11)} ${s.host.padEnd(16)} ${s.container}  (${s.reason})`,
+    (s) =>
+      `${s.destructive ? "!" : s.kind === "create" ? "+" : "~"} ${s.kind.padEnd(11)} ${s.host.padEnd(16)} ${s.container}  (${s.reason})`,
   );
-  const summary = lines.length === 0 ? "No changes." : `${lines.length} change${lines.length === 1 ? "" : "s"}.`;
+  // Noops get no line, but their count tells a reviewer the rest of the pool was looked at.
+  const unchanged = plan.steps.length - lines.length;
+  const summary =
+    (lines.length === 0 ? "No changes" : `${lines.length} change${lines.length === 1 ? "" : "s"}`) +
+    (unchanged > 0 ? `, ${unchanged} unchanged.` : ".");
   return [...plan.warnings.map((w) => `warning: ${w}`), ...lines, summary, ""].join("\n");
 }
 

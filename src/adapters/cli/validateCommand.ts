@@ -1,8 +1,8 @@
+import { type Diagnostic, hasErrors } from "../../core/diagnostic.js";
 import { formatDiagnosticsGithub } from "../../core/format/formatDiagnosticsGithub.js";
 import { formatDiagnosticsGitlab } from "../../core/format/formatDiagnosticsGitlab.js";
 import { formatDiagnosticsJunit } from "../../core/format/formatDiagnosticsJunit.js";
 import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
-import { hasErrors } from "../../core/diagnostic.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { fsSourceReader } from "./fsSourceReader.js";
@@ -11,6 +11,24 @@ import { terminalStyle } from "./style.js";
 /** Output formats of `hostroot validate`. */
 export const VALIDATE_FORMATS = ["text", "json", "github", "gitlab", "junit"] as const;
 export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
+/**
+ * One fixed shape per diagnostic for `--format json`: every key present, in a fixed order, so a
+ * consumer needs no optional fields. A finding at a point (a missing file) ends where it starts.
+ */
+function jsonDiagnostic(d: Diagnostic) {
+  const { file, line, column, severity, rule, message } = d;
+  return {
+    file,
+    line,
+    column,
+    endLine: d.endLine ?? line,
+    endColumn: d.endColumn ?? column,
+    severity,
+    rule,
+    message,
+  };
+}
 
 /**
  * `hostroot validate [PATHS]`: exit 0 when clean, 1 when a definition has errors, 2 when the
@@ -25,7 +43,7 @@ export async function validateCommand(
   const { diagnostics, files } = outcome;
   switch (options.format) {
     case "json":
-      io.stdout(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2)}\n`);
       break;
     case "github":
       io.stdout(formatDiagnosticsGithub(diagnostics));

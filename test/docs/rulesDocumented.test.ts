@@ -1,0 +1,136 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Config } from "../../src/core/configSchema.js";
+import type { Definition } from "../../src/core/definitionSchema.js";
+import type { Diagnostic } from "../../src/core/diagnostic.js";
+import type { Located } from "../../src/core/located.js";
+import { parseConfig } from "../../src/core/parseConfig.js";
+import { parseDefinition } from "../../src/core/parseDefinition.js";
+import { RULES } from "../../src/core/rules.js";
+import { validateDefinitions } from "../../src/core/validateDefinitions.js";
+import { validateSources } from "../../src/workflows/validateSources.js";
+import { type DocBlock, docBlocks, ruleSections } from "./docSections.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DOC = readFileSync(path.join(ROOT, "docs/definitions.md"), "utf8");
+
+/** The pool every example is checked against; the doc shows the same file to its readers. */
+const CONFIG_YAML = `# .github/hostroot.yml
+apiVersion: hostroot/v1
+pool:
+  platforms:
+    debian-12:
+      hosts:
+        - { name: web-1, address: 192.0.2.11, labels: { zone: a }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEtd0hrgY63x5CDH0suroeeWutFgAbnyGFVYFTHKKKBr" }
+        - { name: web-2, address: 192.0.2.12, labels: { zone: b }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvPfMjPm2NPH7IJuNPF1dQyR9AYG82LpT+rzgsvJZPt" }
+        - { name: web-3, address: 192.0.2.13, labels: { zone: c }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGUEVL46j3cNe8Z/8jpjZYk4F0tG6qUBk5MNhmKBVO+9" }
+    ubuntu-24.04:
+      hosts:
+        - { name: edge-1, address: 192.0.2.21, capacity: 1, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ8vwn/mT4I6N0nnWPZYZ6WeTXfjNQPIF4sBv1oTNtOB" }
+policy:
+  mounts:
+    allowedSources: [/srv]
+`;
+const parsedConfig = parseConfig(".github/hostroot.yml", CONFIG_YAML);
+const CONFIG = parsedConfig.config?.value as Config;
+
+/**
+ * Rules whose input cannot be written as a literal YAML block, each with an input that shows the
+ * behaviour the doc describes in words, so "described only" is still checked.
+ */
+const DESCRIBED_ONLY: Record<string, () => Promise<Diagnostic[]>> = {
+  // Latin-1 "é" where UTF-8 was expected.
+  "yaml/encoding": async () =>
+    parseDefinition("containers/cafe.yml", Buffer.from("name: caf\xe9\n", "latin1")).diagnostics,
+  "yaml/too-large": async () =>
+    parseDefinition("containers/big.yml", `# ${"x".repeat(300 * 1024)}\n`).diagnostics,
+  "config/missing": async () =>
+    (
+      await validateSources(
+        { listDefinitionFiles: async () => [], read: async () => undefined },
+        { configPath: ".github/hostroot.yml" },
+      )
+    ).diagnostics,
+};
+
+/** Runs blocks as files of one repository: configs through parseConfig, definitions through every rule. */
+function diagnosticsOf(blocks: readonly DocBlock[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const defs: Located<Definition>[] = [];
+  for (const b of blocks) {
+    if (b.file.endsWith("hostroot.yml")) {
+      out.push(...parseConfig(b.file, Buffer.from(b.text)).diagnostics);
+      continue;
+    }
+    const parsed = parseDefinition(b.file, Buffer.from(b.text));
+    out.push(...parsed.diagnostics);
+    if (parsed.definition) defs.push(parsed.definition);
+  }
+  return [...out, ...validateDefinitions(defs, CONFIG)];
+}
+
+const show = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.file}:${d.line}:${d.column} ${d.rule}`);
+const sections = ruleSections(DOC);
+
+describe("docs/definitions.md", () => {
+  it("checks its examples against a valid config, the one it shows", () => {
+    expect(parsedConfig.diagnostics).toEqual([]);
+    const shown = docBlocks(DOC).filter((b) => b.heading === "The pool the examples use");
+    expect(shown).toHaveLength(1);
+    expect(parseConfig("shown.yml", shown[0]?.text ?? "").config?.value).toEqual(CONFIG);
+  });
+
+  it("has one section per rule id, and nothing else looks like a rule", () => {
+    const ids = sections.map((s) => s.id);
+    expect([...ids].sort()).toEqual(Object.keys(RULES).sort());
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("shows bad and good examples everywhere except a short, explicit list", () => {
+    const describedOnly = sections.filter((s) => s.describedOnly).map((s) => s.id);
+    expect(describedOnly.sort()).toEqual(Object.keys(DESCRIBED_ONLY).sort());
+    for (const s of sections.filter((x) => !x.describedOnly)) {
+      expect(s.bad.length, `${s.id} (line ${s.line}) has no **Bad:** example`).toBeGreaterThan(0);
+      expect(s.good.length, `${s.id} (line ${s.line}) has no **Good:** example`).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(sections.filter((s) => !s.describedOnly).map((s) => [s.id, s] as const))(
+    "%s: the bad example is reported under that rule, the good one is clean",
+    (id, section) => {
+      const bad = diagnosticsOf(section.bad);
+      expect(show(bad).join("\n"), `bad example of ${id} (line ${section.line})`).toContain(` ${id}`);
+      expect(show(diagnosticsOf(section.good)), `good example of ${id} (line ${section.line})`).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(DESCRIBED_ONLY))("%s: does what its description says", async (id, run) => {
+    expect((await run()).map((d) => d.rule)).toContain(id);
+  });
+
+  it("documents every field of the definition schema in its table", () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, "schema/definition.schema.json"), "utf8"));
+    const table = DOC.slice(DOC.indexOf("## Fields"), DOC.indexOf("\n## ", DOC.indexOf("## Fields") + 1));
+    const keys = table.split("\n").flatMap((l) => /^\| `([^`]+)` \|/.exec(l)?.[1] ?? []);
+    expect(keys.sort()).toEqual(fieldKeys(schema).sort());
+  });
+
+  it("keeps every other yaml block of the doc a valid definition or config", () => {
+    const others = docBlocks(DOC).filter((b) => b.marker === undefined);
+    expect(others.length).toBeGreaterThan(0);
+    for (const b of others) expect(show(diagnosticsOf([b])), `block at line ${b.line}`).toEqual([]);
+  });
+});
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema };
+
+/** Dotted keys of every field (`mounts[].source`); free-form maps (labels, env) are one field. */
+function fieldKeys(schema: JsonSchema, prefix = ""): string[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([k, v]) => {
+    const key = `${prefix}${k}`;
+    if (v.properties) return fieldKeys(v, `${key}.`);
+    if (v.items?.properties) return fieldKeys(v.items, `${key}[].`);
+    return [key];
+  });
+}
