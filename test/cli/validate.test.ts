@@ -215,7 +215,12 @@ function decodeCommand(s: string): string {
 }
 
 function xmlText(s: string): string {
-  return s.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&amp;", "&");
+  return s
+    .replace(/&#([0-9]+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&quot;", '"')
+    .replaceAll("&amp;", "&");
 }
 
 /** A small well-formedness check: declaration first, balanced tags, one root, no stray `<` or `&`. */
@@ -229,8 +234,8 @@ function checkXml(xml: string): string[] {
   let last = 0;
   for (let m = tag.exec(body); m; m = tag.exec(body)) {
     const text = body.slice(last, m.index);
-    if (/[<>]|&(?!(amp|lt|gt|quot|apos);)/.test(text)) problems.push(`bad text before ${m[0]}`);
-    if (/&(?!(amp|lt|gt|quot|apos);)/.test(m[3] ?? "")) problems.push(`bad attribute in ${m[0]}`);
+    if (/[<>]|&(?!(amp|lt|gt|quot|apos|#[0-9]+);)/.test(text)) problems.push(`bad text before ${m[0]}`);
+    if (/&(?!(amp|lt|gt|quot|apos|#[0-9]+);)/.test(m[3] ?? "")) problems.push(`bad attribute in ${m[0]}`);
     last = m.index + m[0].length;
     const [, close, name, , selfClosing] = m as unknown as [string, string, string, string, string];
     if (close) {

@@ -7,7 +7,11 @@ const xml = (s: string) =>
     .replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;")
     // XML 1.0 cannot carry most control characters at all, even escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "\uFFFD");
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "\uFFFD")
+    // Attribute values normalise raw whitespace to spaces; character references survive.
+    .replaceAll("\t", "&#9;")
+    .replaceAll("\n", "&#10;")
+    .replaceAll("\r", "&#13;");
 
 /**
  * JUnit XML: one test case per file, a failure per error, so CI systems that only read JUnit
