@@ -39,6 +39,10 @@ export function wrapWithHostLock(script: string, options: HostLockOptions): stri
     `hostroot_holder=${quoteArg(`${lockFile}.holder`)}`,
     `exec 9>>"$hostroot_lock" || exit ${LOCK_TIMEOUT_EXIT}`,
     "if ! flock -n 9; then",
+    // The holder writes its file just after taking the lock: give it a moment, or two operations
+    // starting together would report "an unknown holder".
+    "  hostroot_i=0",
+    '  while [ ! -s "$hostroot_holder" ] && [ "$hostroot_i" -lt 20 ]; do sleep 0.05; hostroot_i=$((hostroot_i + 1)); done',
     `  printf '%s %s\\n' ${quoteArg(`${LOCK_MARKER} waiting`)} ${current}`,
     `  if ! flock -w ${timeoutSeconds} 9; then`,
     `    printf '%s %s\\n' ${quoteArg(`${LOCK_MARKER} timeout`)} ${current}`,

@@ -3,6 +3,8 @@ hostroot_lock=/run/hostroot.lock
 hostroot_holder=/run/hostroot.lock.holder
 exec 9>>"$hostroot_lock" || exit 75
 if ! flock -n 9; then
+  hostroot_i=0
+  while [ ! -s "$hostroot_holder" ] && [ "$hostroot_i" -lt 20 ]; do sleep 0.05; hostroot_i=$((hostroot_i + 1)); done
   printf '%s %s\n' '::hostroot-lock waiting' "$(tr -d '\000-\037' 2>/dev/null <"$hostroot_holder")"
   if ! flock -w 600 9; then
     printf '%s %s\n' '::hostroot-lock timeout' "$(tr -d '\000-\037' 2>/dev/null <"$hostroot_holder")"

@@ -1,0 +1,146 @@
+import { type Command, Option } from "commander";
+import type { HostResult } from "../../core/operationResult.js";
+import { affected } from "../../workflows/affected.js";
+import { type UpgradeHostsOutcome, upgradeHosts } from "../../workflows/upgradeHosts.js";
+import { type CliIo, EXIT } from "./cliIo.js";
+import { holderName, loadSources, OPERATION_FORMATS, printResult, withExecutor } from "./operationContext.js";
+
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+/**
+ * Prints a usage problem (exit 2) or the result in the asked format (exit 0 or 1). In text, the
+ * evidence of `affected` (which file each container shadows, and how) is shown under its host.
+ */
+function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_FORMATS)[number]): number {
+  if (out.kind === "usage") {
+    io.stderr(`hostroot: ${out.message}\n`);
+    return EXIT.usage;
+  }
+  const notes = new Map<string, string[]>();
+  if (out.result.operation === "affected") {
+    for (const h of out.result.hosts) {
+      const scan = h.steps.find((s) => s.id === "scan")?.output;
+      if (scan)
+        notes.set(
+          h.host,
+          scan.split("\n").map((l) => `shadows ${l}`),
+        );
+    }
+  }
+  return printResult(io, out.result, format, notes);
+}
+
+/** One progress line per host on stderr, as hosts finish (stdout stays the report). */
+const progress = (io: CliIo) => (h: HostResult) => {
+  io.stderr(`${h.host}: ${h.outcome}${h.error ? ` — ${h.error}` : ""}\n`);
+};
+
+/** Registers `upgrade-hosts` and `affected`. */
+export function registerUpgradeCommands(program: Command, io: CliIo, result: { code: number }): void {
+  const config = () =>
+    new Option("-c, --config <file>", "pool and policy file").default(
+      io.env.HOSTROOT_CONFIG ?? ".github/hostroot.yml",
+    );
+  const key = () =>
+    new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
+  const format = () =>
+    new Option("-f, --format <format>", "output format").choices(OPERATION_FORMATS).default("text");
+  const guard = (run: () => Promise<number>) => async () => {
+    try {
+      result.code = await run();
+    } catch (error) {
+      io.stderr(`hostroot: ${error instanceof Error ? error.message : String(error)}\n`);
+      result.code = EXIT.usage;
+    }
+  };
+
+  program
+    .command("upgrade-hosts")
+    .description(
+      "rolling host-package upgrade: canary first, then batches; restart every container; check from inside",
+    )
+    .argument("<packages...>", "Debian packages to upgrade (only ones already installed)")
+    .addOption(config())
+    .addOption(key())
+    .option("--platform <platform>", "only hosts of this platform")
+    .option("--hosts <names>", "only these hosts (comma-separated)", list)
+    .option(
+      "--dry-run",
+      "simulate with apt-get -s: show versions that would change; write nothing, restart nothing",
+    )
+    .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
+    .option(
+      "--read-file <path>",
+      "also report this file's first line as seen inside each container (repeatable)",
+      collect,
+    )
+    .option("--dpkg-lock-timeout <seconds>", "how long apt waits for a held dpkg lock before failing", (v) =>
+      Number(v),
+    )
+    .addOption(format())
+    .action((packages: string[], opts) =>
+      guard(async () => {
+        // Definitions only add service and health checks: a broken one must not block a security fix.
+        const loaded = await loadSources(io, opts.config, opts.definitions ?? [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const { outcome } = loaded;
+        const lockWait = opts.dpkgLockTimeout;
+        if (lockWait !== undefined && (!Number.isInteger(lockWait) || lockWait < 0)) {
+          io.stderr("hostroot: --dpkg-lock-timeout must be a whole number of seconds\n");
+          return EXIT.usage;
+        }
+        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
+          upgradeHosts(
+            {
+              config: outcome.config.value,
+              packages,
+              ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+              ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
+              dryRun: opts.dryRun === true,
+              definitions: outcome.definitions.map((d) => d.value),
+              ...(opts.readFile === undefined ? {} : { readFiles: opts.readFile }),
+              ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
+              holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),
+            },
+            { executor, onHostDone: progress(io) },
+          ),
+        );
+        return finish(io, out, opts.format);
+      })(),
+    );
+
+  program
+    .command("affected")
+    .description("which containers use the host's copy of a package and which shadow it in their delta")
+    .argument("<packages...>", "Debian packages")
+    .addOption(config())
+    .addOption(key())
+    .option("--platform <platform>", "only hosts of this platform")
+    .option("--hosts <names>", "only these hosts (comma-separated)", list)
+    .addOption(format())
+    .action((packages: string[], opts) =>
+      guard(async () => {
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const { outcome } = loaded;
+        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
+          affected(
+            {
+              config: outcome.config.value,
+              packages,
+              ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+              ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
+              holder: holderName(io, `affected ${packages.join(" ")}`),
+            },
+            { executor },
+          ),
+        );
+        return finish(io, out, opts.format);
+      })(),
+    );
+}

@@ -1,0 +1,64 @@
+import type { HostResult } from "../core/operationResult.js";
+import { type BatchSettings, rolloutBatches, rolloutHalted } from "../core/rolloutBatches.js";
+
+/** How a rollout over hosts ended, with every host's result in the order the hosts were visited. */
+export interface RolloutOutcome {
+  hosts: HostResult[];
+  halted: boolean;
+  cancelled: boolean;
+}
+
+/** Policy for {@link runRollout}: batching, the failure budget and the hosts worked on at once. */
+export interface RolloutSettings extends BatchSettings {
+  maxFailures: number;
+  concurrency: number;
+}
+
+/**
+ * Visits hosts canary-first in batches (see rolloutBatches): a batch's hosts run at once (up to
+ * `concurrency`), and the next batch starts only when the batch is done. Once failed plus
+ * unreachable hosts exceed `maxFailures`, or `signal` aborts, no further host is started: those
+ * are reported `not-run`. `onHostDone` is called as each host finishes (a status comment is
+ * edited from it); `notRun(host)` builds the result of a host left alone.
+ */
+export async function runRollout<H extends { name: string }>(
+  hosts: readonly H[],
+  settings: RolloutSettings,
+  runHost: (host: H) => Promise<HostResult>,
+  notRun: (host: H) => HostResult,
+  options: { signal?: AbortSignal; onHostDone?: (result: HostResult) => void | Promise<void> } = {},
+): Promise<RolloutOutcome> {
+  const results = new Map<string, HostResult>();
+  let failures = 0;
+  let overBudget = false;
+  // Set only when a host is actually left alone: a failure on the last host is just "failed".
+  let halted = false;
+  let cancelled = false;
+  for (const batch of rolloutBatches(hosts, settings)) {
+    const queue = [...batch.hosts];
+    const worker = async () => {
+      for (let host = queue.shift(); host !== undefined; host = queue.shift()) {
+        // Checked before each host: a failure earlier in this batch stops hosts not yet started.
+        if (overBudget || options.signal?.aborted === true) {
+          if (overBudget) halted = true;
+          else cancelled = true;
+          results.set(host.name, notRun(host));
+          continue;
+        }
+        const result = await runHost(host);
+        if (result.outcome === "failed" || result.outcome === "unreachable") failures += 1;
+        if (rolloutHalted(failures, settings.maxFailures)) overBudget = true;
+        results.set(host.name, result);
+        await options.onHostDone?.(result);
+      }
+    };
+    const width = Math.max(1, Math.min(settings.concurrency, batch.hosts.length));
+    await Promise.all(Array.from({ length: width }, worker));
+  }
+  const order = rolloutBatches(hosts, settings).flatMap((b) => b.hosts);
+  return {
+    hosts: order.map((h) => results.get(h.name) ?? notRun(h)),
+    halted,
+    cancelled: cancelled || (options.signal?.aborted === true && !halted),
+  };
+}
