@@ -1,8 +1,11 @@
 import { Command, CommanderError, Option } from "commander";
 import { type CliIo, EXIT, processIo } from "./cliIo.js";
+import { registerDeployCommands } from "./deployCommands.js";
+import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
 import { renderCommand } from "./renderCommand.js";
 import { schemaCommand } from "./schemaCommand.js";
+import { registerUpgradeCommands } from "./upgradeCommands.js";
 import { VALIDATE_FORMATS, validateCommand } from "./validateCommand.js";
 
 /** Where ops keep the pool and policy, on the repository's default branch. */
@@ -18,7 +21,8 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .version("0.1.0")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run with --help for usage)");
+    // A usage error shows the usage of the command it concerns, not just "see --help".
+    .showHelpAfterError();
   const configOption = () =>
     new Option("-c, --config <file>", "pool and policy file").default(
       io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG,
@@ -69,6 +73,9 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
       result.code = await schemaCommand(io, opts);
     });
 
+  registerDeployCommands(program, io, result);
+  registerLabCommands(program, io, result);
+  registerUpgradeCommands(program, io, result);
   return program;
 }
 

@@ -24,7 +24,9 @@ export function poolExecutor(
           ? { path: env.HOSTROOT_SSH_KEY_FILE }
           : undefined;
   if (!source) {
-    throw new Error("no SSH key: pass --key FILE, or set HOSTROOT_SSH_KEY (key text) or HOSTROOT_SSH_KEY_FILE");
+    throw new Error(
+      "no SSH key: pass --key FILE, or set HOSTROOT_SSH_KEY (key text) or HOSTROOT_SSH_KEY_FILE",
+    );
   }
   return new SshExecutor({
     privateKey: loadPrivateKey(source, env),

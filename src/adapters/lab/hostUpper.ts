@@ -15,6 +15,9 @@ PrintMotd no
 UseDNS no
 `;
 
+/** Host directories every lab host has, for the example definitions' mounts. */
+export const LAB_SRV_DIRS = ["/srv/billing", "/srv/invoices/spool", "/srv/ledger"] as const;
+
 /** Generates an ed25519 key pair without a passphrase; returns the public key line. */
 export async function generateKey(file: string, comment: string): Promise<string> {
   await runOk(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
@@ -58,5 +61,9 @@ export async function seedHostUpper(seed: HostSeed): Promise<string> {
   mkdirSync(at("etc/apt/sources.list.d"), { recursive: true });
   await runOk(["setfattr", "-n", "trusted.overlay.opaque", "-v", "y", at("etc/apt/sources.list.d")]);
   writeFileSync(at("etc/apt/sources.list.d/hostroot-lab.list"), `${REPO_SOURCE_LINE}\n`);
+  // The host directories examples/containers mount, with a page for their web services to serve.
+  for (const d of LAB_SRV_DIRS) mkdirSync(at(d.slice(1)), { recursive: true });
+  writeFileSync(at("srv/billing/index.html"), `billing on ${name}\n`);
+  writeFileSync(at("srv/ledger/index.html"), `ledger on ${name}\n`);
   return pub.split(" ").slice(0, 2).join(" ");
 }

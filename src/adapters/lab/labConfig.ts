@@ -4,10 +4,25 @@ import { LAB_PLATFORM } from "./labNames.js";
 import type { HostState } from "./labState.js";
 
 /**
- * The hostroot config (pool) for the lab's hosts: platform debian-12, root over port 22, each
- * host's own ed25519 key pinned. Checked against the real schema, so a lab config always loads.
+ * The policy a lab config carries unless told otherwise: the repository's examples deploy as they
+ * are (definitions in examples/containers, mounts from /srv, which every lab host has), and a
+ * deploy's commands get a timeout that suits a demo.
  */
-export function labConfigYaml(hosts: readonly HostState[], capacity: number): string {
+export const DEFAULT_LAB_POLICY: Record<string, unknown> = {
+  definitionsPath: "examples/containers",
+  mounts: { allowedSources: ["/srv"] },
+  rollout: { concurrency: 10, commandTimeoutSeconds: 120, lockTimeoutSeconds: 120 },
+};
+
+/**
+ * The hostroot config (pool and policy) for the lab's hosts: platform debian-12, root over port
+ * 22, each host's own ed25519 key pinned. Checked against the real schema, so it always loads.
+ */
+export function labConfigYaml(
+  hosts: readonly HostState[],
+  capacity: number,
+  policy: Record<string, unknown> = DEFAULT_LAB_POLICY,
+): string {
   const doc = {
     apiVersion: "hostroot/v1",
     pool: {
@@ -26,6 +41,7 @@ export function labConfigYaml(hosts: readonly HostState[], capacity: number): st
         },
       },
     },
+    policy,
   };
   const parsed = configSchema.safeParse(doc);
   if (!parsed.success) throw new Error(`the lab made an invalid config: ${parsed.error.message}`);

@@ -17,7 +17,9 @@ export const LAB_PACKAGES = [
 
 /**
  * Packages debootstrap puts into every test host's base root, on top of `minbase`. lxc-templates
- * brings `/usr/share/lxc/config/debian.common.conf`, which container configs include.
+ * brings `/usr/share/lxc/config/debian.common.conf`, which container configs include. nodejs,
+ * ruby and ruby-webrick (which `ruby -run -e httpd` needs since Ruby 3) let the example Python,
+ * Node and Ruby services run in lab containers straight from the host root, with no internet.
  */
 export const BASE_ROOT_PACKAGES = [
   "openssh-server",
@@ -29,6 +31,9 @@ export const BASE_ROOT_PACKAGES = [
   "python3-apt",
   "attr",
   "procps",
+  "nodejs",
+  "ruby",
+  "ruby-webrick",
 ] as const;
 
 /** The argv lists that install the lab's packages on a fresh Debian machine (as root). */

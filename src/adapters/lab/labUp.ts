@@ -33,6 +33,8 @@ export interface LabUpOptions {
   /** Debian mirror for the base root (default: this machine's apt sources). */
   mirror?: string;
   log?: (line: string) => void;
+  /** The policy written into the lab's config (default {@link DEFAULT_LAB_POLICY}: the examples deploy). */
+  policy?: Record<string, unknown>;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
       hosts,
     };
     try {
-      await bringUp(stateDir, state, containers, log);
+      await bringUp(stateDir, state, containers, log, options.policy);
     } catch (err) {
       log(`lab up failed, tearing down what it made: ${(err as Error).message}`);
       await teardownLab(stateDir, log).catch((e: Error) => log(`teardown: ${e.message}`));
@@ -105,7 +107,13 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabInfo> {
   }
 }
 
-async function bringUp(stateDir: string, state: LabState, containers: number, log: (l: string) => void) {
+async function bringUp(
+  stateDir: string,
+  state: LabState,
+  containers: number,
+  log: (l: string) => void,
+  policy?: Record<string, unknown>,
+) {
   const paths = labPaths(stateDir);
   const save = () => writeLabState(stateDir, state);
   save();
@@ -164,7 +172,7 @@ async function bringUp(stateDir: string, state: LabState, containers: number, lo
     }),
   );
   log(`${DEMO_PACKAGE} 1.0 installed on every host`);
-  writeFileSync(paths.config, labConfigYaml(state.hosts, Math.max(100, containers)));
+  writeFileSync(paths.config, labConfigYaml(state.hosts, Math.max(100, containers), policy));
   state.phase = "up";
   state.containersPerHost = containers;
   save();

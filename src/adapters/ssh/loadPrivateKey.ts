@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
+
+// ssh2 is CommonJS: Node's ESM loader does not expose `utils` as a named export (vitest does).
+const { utils } = ssh2;
 
 /** Where the deploy key comes from: a file, or an environment variable holding the key text. */
 export interface PrivateKeySource {

@@ -1,4 +1,4 @@
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import type { PoolHost } from "../../core/configSchema.js";
 import type { ExecOptions, ExecResult, RemoteExecutor } from "../../ports/remoteExecutor.js";
 import { ChannelOpenError, HostConnection } from "./hostConnection.js";
@@ -6,6 +6,9 @@ import { parsePinnedHostKey } from "./hostKey.js";
 import { HostSlots } from "./hostSlots.js";
 import { frameScript, REMOTE_COMMAND } from "./remoteBootstrap.js";
 import { runOnChannel } from "./runChannel.js";
+
+// ssh2 is CommonJS: Node's ESM loader does not expose `utils` as a named export (vitest does).
+const { utils } = ssh2;
 
 /** One log line from the SSH adapter. Never contains key material, scripts or stdin data. */
 export interface SshLogEntry {

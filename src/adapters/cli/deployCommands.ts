@@ -1,0 +1,198 @@
+import { type Command, Option } from "commander";
+import { DEBIAN_PACKAGE } from "../../core/statusScript.js";
+import { deploy } from "../../workflows/deploy.js";
+import { observePool } from "../../workflows/observePool.js";
+import { prepareHosts } from "../../workflows/prepareHosts.js";
+import { restart } from "../../workflows/restart.js";
+import { type CliIo, EXIT } from "./cliIo.js";
+import {
+  currentCommit,
+  holderName,
+  loadSources,
+  OPERATION_FORMATS,
+  printResult,
+  withExecutor,
+} from "./operationContext.js";
+import { formatPlanText, planCommand } from "./planCommand.js";
+
+/** Output formats of `hostroot status`; `observed` is the snapshot `hostroot plan --observed` reads. */
+export const STATUS_FORMATS = ["text", "json", "observed"] as const;
+
+const list = (v: string) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+
+/**
+ * Registers the pool operations: deploy, status, restart, hosts prepare. Also lets `plan` observe
+ * the hosts over SSH when it is not given `--observed FILE`.
+ */
+export function registerDeployCommands(program: Command, io: CliIo, result: { code: number }): void {
+  const config = () =>
+    new Option("-c, --config <file>", "pool and policy file").default(
+      io.env.HOSTROOT_CONFIG ?? ".github/hostroot.yml",
+    );
+  const key = () =>
+    new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
+  const format = () =>
+    new Option("-f, --format <format>", "output format").choices(OPERATION_FORMATS).default("text");
+  const guard = (run: () => Promise<number>) => async () => {
+    try {
+      result.code = await run();
+    } catch (error) {
+      io.stderr(`hostroot: ${error instanceof Error ? error.message : String(error)}\n`);
+      result.code = EXIT.usage;
+    }
+  };
+
+  program
+    .command("deploy")
+    .description("apply the definitions to the hosts: create, reconfigure, destroy containers")
+    .argument("[paths...]", "definition files or directories (default: the policy's definitionsPath)")
+    .addOption(config())
+    .addOption(key())
+    .option("--commit <sha>", "commit recorded in state files (default: git HEAD, or none)")
+    .option("--dry-run", "plan and list the steps; write nothing")
+    .addOption(format())
+    .action((paths: string[], opts) =>
+      guard(async () => {
+        const loaded = await loadSources(io, opts.config, paths, true);
+        if (loaded.kind === "exit") return loaded.code;
+        const { outcome } = loaded;
+        const commit = currentCommit(io, opts.commit);
+        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
+          deploy({
+            config: outcome.config.value,
+            definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+            executor,
+            commit,
+            holder: holderName(io, `deploy${commit ? ` of ${commit.slice(0, 12)}` : ""}`),
+            dryRun: opts.dryRun === true,
+          }),
+        );
+        if (opts.format === "text") io.stdout(formatPlanText(out.plan));
+        return printResult(io, out.result, opts.format);
+      })(),
+    );
+
+  program
+    .command("status")
+    .description("what runs where: state files, LXC state, and package versions on request")
+    .argument("[name]", "only this container")
+    .addOption(config())
+    .addOption(key())
+    .option("--packages <list>", "host packages to report, also as seen from inside each container (p1,p2)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(STATUS_FORMATS).default("text"))
+    .action((name: string | undefined, opts) =>
+      guard(async () => {
+        const packages = opts.packages ? list(opts.packages) : [];
+        const badPkg = packages.find((p) => !DEBIAN_PACKAGE.test(p));
+        if (badPkg) {
+          io.stderr(`hostroot: not a Debian package name: ${JSON.stringify(badPkg)}\n`);
+          return EXIT.usage;
+        }
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const cfg = loaded.outcome.config;
+        const seen = await withExecutor(io, opts.key, cfg, (executor) =>
+          observePool(executor, cfg.value, { packages, ...(name ? { container: name } : {}) }),
+        );
+        if (opts.format === "observed") {
+          io.stdout(`${JSON.stringify(seen.observed, null, 2)}\n`);
+          return seen.result.outcome === "succeeded" ? EXIT.ok : EXIT.findings;
+        }
+        return printResult(io, seen.result, opts.format === "json" ? "json" : "text", seen.notes);
+      })(),
+    );
+
+  program
+    .command("restart")
+    .description("full stop and start of containers (never lxc-stop -r), then service and health check")
+    .argument("[name]", "container to restart")
+    .option("--all", "every container hostroot manages")
+    .option("--host <host>", "only on this host")
+    .addOption(config())
+    .addOption(key())
+    .option("--dry-run", "list the steps; write nothing")
+    .addOption(format())
+    .action((name: string | undefined, opts) =>
+      guard(async () => {
+        if ((name === undefined) === (opts.all !== true)) {
+          io.stderr("hostroot restart: give a container NAME or --all (not both)\n");
+          return EXIT.usage;
+        }
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const { outcome } = loaded;
+        const res = await withExecutor(io, opts.key, outcome.config, (executor) =>
+          restart({
+            config: outcome.config.value,
+            definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+            executor,
+            target: name === undefined ? { all: true } : { name },
+            ...(opts.host ? { host: opts.host } : {}),
+            holder: holderName(io, `restart of ${name ?? "all containers"}`),
+            dryRun: opts.dryRun === true,
+          }),
+        );
+        return printResult(io, res, opts.format);
+      })(),
+    );
+
+  const hosts = program.command("hosts").description("host setup");
+  hosts
+    .command("prepare")
+    .description("make hosts ready: LXC, read-only bind of / as the lower layer, bridges, lock dir")
+    .addOption(config())
+    .addOption(key())
+    .option("--install", "apt-get install lxc where it is missing (default: report it)")
+    .option("--hosts <list>", "only these hosts (h1,h2)")
+    .option("--dry-run", "list the steps; connect to no host")
+    .addOption(format())
+    .action((opts) =>
+      guard(async () => {
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const { outcome } = loaded;
+        const run = (executor?: Parameters<typeof prepareHosts>[0]["executor"]) =>
+          prepareHosts({
+            config: outcome.config.value,
+            definitions: outcome.definitions.map((d) => ({ definition: d.value })),
+            executor: executor ?? noExecutor,
+            install: opts.install === true,
+            ...(opts.hosts ? { hosts: list(opts.hosts) } : {}),
+            holder: holderName(io, "hosts prepare"),
+            dryRun: opts.dryRun === true,
+          });
+        const res = opts.dryRun ? await run() : await withExecutor(io, opts.key, outcome.config, run);
+        return printResult(io, res, opts.format);
+      })(),
+    );
+
+  // `plan` without --observed reads the hosts over SSH.
+  const plan = program.commands.find((c) => c.name() === "plan");
+  if (plan) {
+    plan.addOption(key());
+    plan.action((paths: string[], opts) =>
+      guard(() =>
+        planCommand(io, paths, opts, async (outcome) => {
+          if (!outcome.config) throw new Error("no config");
+          const cfg = outcome.config;
+          return withExecutor(
+            io,
+            opts.key,
+            cfg,
+            async (executor) => (await observePool(executor, cfg.value)).observed,
+          );
+        }),
+      )(),
+    );
+  }
+}
+
+/** A dry run connects nowhere: any use of this executor is a bug. */
+const noExecutor = {
+  exec: () => Promise.reject(new Error("hostroot: a dry run must not connect to hosts")),
+  close: () => Promise.resolve(),
+};

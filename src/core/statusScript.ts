@@ -1,0 +1,98 @@
+import { assertLxcPath } from "./containerPaths.js";
+import type { HostStep } from "./hostSteps.js";
+import { shellQuote } from "./shellQuote.js";
+
+/** Debian's package name rule; anything else never reaches a host. */
+export const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+
+/** Prefix of every line the status script prints on stdout. */
+export const STATUS_MARKER = "::hostroot-status";
+
+/**
+ * sha256 over every state file (path and bytes, in C-locale glob order), as one hex word. The
+ * status script prints it and a deploy's guard step recomputes it under the host lock: equal
+ * digests mean the host is still as it was when the plan was made.
+ */
+const STATE_DIGEST = `digest=$(for f in "$p"/*/hostroot.json; do
+  if [ -f "$f" ]; then printf '%s\\n' "$f"; cat -- "$f"; fi
+done | sha256sum | cut -c1-64)`;
+
+const PATH_LINE =
+  "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; export PATH LC_ALL";
+
+/**
+ * Reads a whole host in one exec: whether the host root is bound, the state digest, each listed
+ * package's host version, every `<lxcPath>/*\/hostroot.json` (base64, with LXC's RUNNING or
+ * STOPPED from one `lxc-ls`), containers with a config but no state file, and, for each running
+ * container, the version of each package it sees from inside: `/usr/lib/<pkg>/VERSION` when the
+ * package ships one, else the dpkg database as the container sees it. Only one glob level below
+ * the lxcPath is read, never into the bind of `/`.
+ */
+const STATUS_SCRIPT = `${PATH_LINE}
+p=$1
+shift
+m=${STATUS_MARKER}
+if mountpoint -q "$p/host/rootfs"; then r=mounted; else r=absent; fi
+printf '%s root %s\\n' "$m" "$r"
+${STATE_DIGEST}
+printf '%s digest %s\\n' "$m" "$digest"
+for pkg in "$@"; do
+  v=$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null) || v=
+  printf '%s package %s %s\\n' "$m" "$pkg" "\${v:--}"
+done
+running=" $(lxc-ls -P "$p" --running -1 2>/dev/null | tr '\\n' ' ') "
+for f in "$p"/*/hostroot.json; do
+  [ -f "$f" ] || continue
+  d=\${f%/hostroot.json}
+  n=\${d##*/}
+  case $running in *" $n "*) s=RUNNING ;; *) s=STOPPED ;; esac
+  printf '%s state %s %s %s\\n' "$m" "$n" "$s" "$(base64 -w0 <"$f")"
+  [ "$s" = RUNNING ] || continue
+  for pkg in "$@"; do
+    v=$(lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
+      'if [ -r "/usr/lib/$1/VERSION" ]; then head -n1 "/usr/lib/$1/VERSION"; else dpkg-query -W -f="\\\${Version}" "$1"; fi' \\
+      hostroot-sees "$pkg" 2>/dev/null </dev/null) || v=
+    printf '%s sees %s %s %s\\n' "$m" "$n" "$pkg" "\${v:--}"
+  done
+done
+for c in "$p"/*/config; do
+  [ -f "$c" ] || continue
+  d=\${c%/config}
+  [ -e "$d/hostroot.json" ] && continue
+  printf '%s unmanaged %s\\n' "$m" "\${d##*/}"
+done
+printf '%s done\\n' "$m"`;
+
+/**
+ * The one command that reads a host for `hostroot status` and for planning. Package names are
+ * checked against Debian's rule and travel as positional parameters, never as script text.
+ */
+export function statusScript(lxcPath: string, packages: readonly string[] = []): string {
+  for (const p of packages)
+    if (!DEBIAN_PACKAGE.test(p)) throw new Error(`statusScript: not a Debian package name: ${p}`);
+  return `${shellQuote(["sh", "-c", STATUS_SCRIPT, "hostroot-status", assertLxcPath(lxcPath), ...packages])}\n`;
+}
+
+/** Exit code of the guard step when the host's state files changed since they were observed. */
+export const STALE_PLAN_EXIT = 3;
+
+/**
+ * First step of a deploy script: fails with {@link STALE_PLAN_EXIT} unless the state files still
+ * have the digest the plan was made from. A deploy that waited for the host lock behind another
+ * one thus never applies a plan the other made stale (its creates would meet existing deltas).
+ */
+export function stateGuardStep(lxcPath: string, digest: string): HostStep {
+  if (!/^[0-9a-f]{64}$/.test(digest)) throw new Error(`stateGuardStep: not a sha256 digest: ${digest}`);
+  const script = `${PATH_LINE}
+p=$1
+${STATE_DIGEST}
+if [ "$digest" != "$2" ]; then
+  echo "hostroot: the host's containers changed since they were observed" >&2
+  exit ${STALE_PLAN_EXIT}
+fi`;
+  return {
+    id: "host.guard",
+    description: "check the host is as observed",
+    argv: ["sh", "-c", script, "hostroot-guard", assertLxcPath(lxcPath), digest],
+  };
+}

@@ -1,0 +1,146 @@
+import pLimit from "p-limit";
+import { buildPlan } from "../core/buildPlan.js";
+import { type Config, poolHosts } from "../core/configSchema.js";
+import type { Definition } from "../core/definitionSchema.js";
+import type { ObservedState } from "../core/observedState.js";
+import type { HostResult, OperationResult, StepResult } from "../core/operationResult.js";
+import { changes, type Plan, type PlanStep } from "../core/plan.js";
+import type { RemoteExecutor } from "../ports/remoteExecutor.js";
+import { deployHost, hostStepsFor } from "./deployHost.js";
+import { observePool } from "./observePool.js";
+
+/** What a deploy needs: validated definitions and config (see validateSources), and the pool. */
+export interface DeployInput {
+  config: Config;
+  definitions: ReadonlyArray<{ file: string; definition: Definition }>;
+  executor: RemoteExecutor;
+  /** Commit the definitions come from, recorded in every state file ("" for a work tree). */
+  commit: string;
+  /** Who deploys, shown to any operation that waits for a host lock this deploy holds. */
+  holder: string;
+  /** Plan and report the steps, with no write on any host (hosts are still read). */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onHostDone?: (host: HostResult) => void;
+  now?: () => Date;
+}
+
+/** A deploy's result, with the plan and the observation it was made from. */
+export interface DeployOutcome {
+  result: OperationResult;
+  plan: Plan;
+  observed: ObservedState;
+}
+
+const notRun = (steps: ReadonlyArray<{ id: string; description: string }>): StepResult[] =>
+  steps.map((s) => ({ id: s.id, description: s.description, status: "not-run" }));
+
+/**
+ * Observes the pool, plans, and applies the plan host by host (policy.rollout.concurrency at
+ * once), each host as one locked script. A failed step stops its host; other hosts go on until
+ * more than policy.rollout.maxFailures hosts failed, after which hosts not yet started are
+ * `not-run` and the deploy is `halted`. An empty plan writes nothing anywhere.
+ */
+export async function deploy(input: DeployInput): Promise<DeployOutcome> {
+  const { config, executor } = input;
+  const now = input.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const signal = input.signal ? { signal: input.signal } : {};
+  const seen = await observePool(executor, config, signal);
+  const plan = buildPlan(input.definitions, config, seen.observed, { commit: input.commit });
+  const definitions = new Map(input.definitions.map((d) => [d.definition.name, d.definition]));
+  const ctx = { config, definitions, commit: input.commit, deployedAt: startedAt };
+  const todo = changes(plan);
+  const byHost = new Map<string, PlanStep[]>();
+  for (const s of todo) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
+
+  const { maxFailures, concurrency } = config.policy.rollout;
+  const limit = pLimit(concurrency);
+  let failures = 0;
+  let halted = false;
+  const runHost = async (host: ReturnType<typeof poolHosts>[number]): Promise<HostResult> => {
+    const base = { host: host.name, platform: host.platform };
+    const observedHost = seen.result.hosts.find((h) => h.host === host.name);
+    if (observedHost?.outcome === "unreachable")
+      return {
+        ...base,
+        outcome: "unreachable",
+        steps: [],
+        ...(observedHost.error ? { error: observedHost.error } : {}),
+      };
+    const steps = byHost.get(host.name) ?? [];
+    if (steps.length === 0) return { ...base, outcome: "skipped", steps: [] };
+    const planned = hostStepsFor(host, steps, ctx);
+    if (input.dryRun)
+      return {
+        ...base,
+        outcome: "skipped",
+        steps: planned.map((s) => ({ id: s.id, description: s.description, status: "skipped" })),
+      };
+    if (halted || input.signal?.aborted)
+      return {
+        ...base,
+        outcome: "not-run",
+        steps: notRun(planned),
+        error: halted ? "the deploy halted before this host" : "cancelled",
+      };
+    const replan = async () => {
+      const again = await observePool(executor, config, { hosts: [host.name], ...signal });
+      const status = again.statuses.get(host.name);
+      if (!status) return undefined;
+      const observed = {
+        hosts: seen.observed.hosts.map((h) => (h.host === host.name ? status.observation : h)),
+      };
+      const fresh = buildPlan(input.definitions, config, observed, { commit: input.commit });
+      return { steps: changes(fresh).filter((s) => s.host === host.name), digest: status.digest };
+    };
+    const digest = seen.statuses.get(host.name)?.digest ?? "";
+    const result = await deployHost(host, steps, digest, {
+      ...ctx,
+      executor,
+      holder: input.holder,
+      replan,
+      ...signal,
+    });
+    if (result.outcome === "failed" || result.outcome === "unreachable") {
+      failures += 1;
+      if (failures > maxFailures) halted = true;
+    }
+    return result;
+  };
+  const hosts = await Promise.all(
+    poolHosts(config).map((h) =>
+      limit(async () => {
+        const r = await runHost(h);
+        input.onHostDone?.(r);
+        return r;
+      }),
+    ),
+  );
+
+  const count = (o: HostResult["outcome"]) => hosts.filter((h) => h.outcome === o).length;
+  const outcome: OperationResult["outcome"] = input.signal?.aborted
+    ? "cancelled"
+    : count("not-run") > 0
+      ? "halted"
+      : count("failed") + count("unreachable") > 0
+        ? "failed"
+        : "succeeded";
+  const where = new Set(todo.map((s) => s.host)).size;
+  const at = input.commit ? ` of ${input.commit.slice(0, 12)}` : " of the work tree";
+  const summary =
+    todo.length === 0
+      ? `deploy${at}: No changes`
+      : `deploy${at}: ${todo.length} change(s) on ${where} host(s)${input.dryRun ? " (dry run: nothing written)" : ""}`;
+  const result: OperationResult = {
+    operation: "deploy",
+    dryRun: input.dryRun === true,
+    startedAt,
+    finishedAt: now().toISOString(),
+    outcome,
+    summary,
+    commit: input.commit,
+    hosts,
+  };
+  return { result, plan, observed: seen.observed };
+}
