@@ -60,6 +60,7 @@ export function affectedScript(packages: readonly string[], lxcPath: string): st
     "hostroot_names=$(hostroot_containers)",
     `for p in ${pkgs}; do`,
     `  v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
     "  case $v in ?i?'|'?*) v=${v#*|} ;; *) v=- ;; esac",
     '  printf \'::hostroot-pkg now %s %s\\n\' "$p" "$v"',
     "done",

@@ -76,7 +76,9 @@ export function inspectFunctions(
     "hostroot_containers() {",
     '  for f in "$hostroot_lxc"/*/hostroot.json; do',
     '    [ -f "$f" ] || continue',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
     "    n=${f%/hostroot.json}",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
     "    n=${n##*/}",
     "    case $n in host | '' | -* | *- | *[!a-z0-9-]*) continue ;; esac",
     "    printf '%s\\n' \"$n\"",

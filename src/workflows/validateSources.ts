@@ -50,8 +50,12 @@ export async function validateSources(
     if (!hasErrors(parsed.diagnostics)) config = parsed.config;
   }
 
-  const roots = options.paths?.length ? options.paths : [config?.value.policy.definitionsPath ?? "containers"];
-  const files = [...new Set((await Promise.all(roots.map((r) => reader.listDefinitionFiles(r)))).flat())].sort();
+  const roots = options.paths?.length
+    ? options.paths
+    : [config?.value.policy.definitionsPath ?? "containers"];
+  const files = [
+    ...new Set((await Promise.all(roots.map((r) => reader.listDefinitionFiles(r)))).flat()),
+  ].sort();
 
   const definitions: Located<Definition>[] = [];
   for (let i = 0; i < files.length; i += READ_BATCH) {

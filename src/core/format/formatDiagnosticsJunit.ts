@@ -7,6 +7,7 @@ const xml = (s: string) =>
     .replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;")
     // XML 1.0 cannot carry most control characters at all, even escaped.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point here
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "\uFFFD")
     // Attribute values normalise raw whitespace to spaces; character references survive.
     .replaceAll("\t", "&#9;")
