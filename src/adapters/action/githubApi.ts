@@ -1,0 +1,104 @@
+import { Octokit } from "@octokit/rest";
+import { PERMISSION_LEVELS, type PermissionLevel } from "../../core/configSchema.js";
+import type { CommandReaction, ProgressComment } from "../../workflows/runCommand.js";
+
+/** The few GitHub calls the Action makes, all with the `github-token` input. */
+export interface GithubApi {
+  /** The user's permission on the repository (`none` for a user GitHub does not know). */
+  permission(username: string): Promise<PermissionLevel>;
+  /** Of `teams` (`org/slug`, or `slug` in the repository owner's organisation), those the user is an active member of. */
+  memberOf(username: string, teams: readonly string[]): Promise<string[]>;
+  comment(issue: number, markdown: string): Promise<void>;
+  react(commentId: number, reaction: CommandReaction): Promise<void>;
+  /** A comment edited as hosts finish (at most every `intervalMs`), then set to the result. */
+  progressComment(issue: number, markdown: string, intervalMs?: number): Promise<ProgressComment>;
+}
+
+const isLevel = (v: unknown): v is PermissionLevel =>
+  typeof v === "string" && (PERMISSION_LEVELS as readonly string[]).includes(v);
+const notFound = (error: unknown) => (error as { status?: number }).status === 404;
+
+/**
+ * GitHub's REST API for `owner/name` with the workflow's token. The permission is the
+ * repository role GitHub reports (`role_name`: admin, maintain, write, triage, read; else the
+ * legacy `permission`); `author_association` in the event is not a permission and is not used.
+ */
+export function githubApi(token: string, apiUrl: string, repository: string): GithubApi {
+  const [owner = "", repo = ""] = repository.split("/", 2);
+  // Failed requests are handled here (a 404 is an answer) or rethrown with their message: no
+  // second report of them from Octokit's request log.
+  const quiet = () => {};
+  const octokit = new Octokit({
+    auth: token,
+    baseUrl: apiUrl,
+    userAgent: "hostroot-action",
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
+  return {
+    async permission(username) {
+      try {
+        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
+        const role = (data as { role_name?: string }).role_name;
+        if (isLevel(role)) return role;
+        return isLevel(data.permission) ? data.permission : "none";
+      } catch (error) {
+        if (notFound(error)) return "none";
+        throw error;
+      }
+    },
+    async memberOf(username, teams) {
+      for (const team of teams) {
+        const [org, slug] = team.includes("/") ? team.split("/", 2) : [owner, team];
+        if (!org || !slug) continue;
+        try {
+          const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
+            org,
+            team_slug: slug,
+            username,
+          });
+          if (data.state === "active") return [team];
+        } catch (error) {
+          // 404: not a member, or a token that cannot see the organisation's teams (GITHUB_TOKEN cannot).
+          if (!notFound(error) && (error as { status?: number }).status !== 403) throw error;
+        }
+      }
+      return [];
+    },
+    async comment(issue, body) {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
+    },
+    async react(commentId, content) {
+      await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });
+    },
+    async progressComment(issue, markdown, intervalMs = 5000) {
+      const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: issue,
+        body: markdown,
+      });
+      const edit = (body: string) =>
+        octokit.rest.issues.updateComment({ owner, repo, comment_id: data.id, body });
+      let last = Date.now();
+      let inFlight: Promise<unknown> | undefined;
+      let finished = false;
+      return {
+        update(body) {
+          // Progress is best effort: skip an edit while one is in flight or too soon after the last.
+          if (finished || inFlight || Date.now() - last < intervalMs) return;
+          last = Date.now();
+          inFlight = edit(body)
+            .catch(() => undefined)
+            .finally(() => {
+              inFlight = undefined;
+            });
+        },
+        async finish(body) {
+          finished = true;
+          await inFlight;
+          await edit(body);
+        },
+      };
+    },
+  };
+}

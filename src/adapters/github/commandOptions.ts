@@ -1,0 +1,33 @@
+import type { Config } from "../../core/configSchema.js";
+import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
+import { OperationRegistry } from "../../workflows/operationRegistry.js";
+import { envExecutor } from "./envExecutor.js";
+import type { ThrottleOptions } from "./statusComment.js";
+
+/** What the command and deploy handlers run with; tests replace the executor, clock and throttle. */
+export interface CommandAppOptions {
+  /** Background operations of this process (for `/cancel` and for awaiting them). */
+  operations: OperationRegistry;
+  /** An executor for the pool of one operation; closed when the operation ends. */
+  executor: (config: Config) => RemoteExecutor;
+  /** How often a status comment may be edited. */
+  throttle: ThrottleOptions;
+  /** The name replies sign with and commands are parsed for. */
+  botName: string;
+  /** The operations' clock (result times, audit times). */
+  now?: () => Date;
+}
+
+/** The one registry of the running app: `probot run` loads the app once per process. */
+export const appOperations = new OperationRegistry();
+
+/** The production options: SSH key from the environment, edits at most every 2 s. */
+export function commandAppOptions(overrides: Partial<CommandAppOptions> = {}): CommandAppOptions {
+  return {
+    operations: appOperations,
+    executor: (config) => envExecutor(config),
+    throttle: { intervalMs: 2000 },
+    botName: "hostroot",
+    ...overrides,
+  };
+}

@@ -1,0 +1,90 @@
+import type { Context } from "probot";
+import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import type { VcsClient } from "../../ports/vcsClient.js";
+import type { CommandPorts } from "../../workflows/runCommand.js";
+import { validatePullRequest } from "../../workflows/validatePullRequest.js";
+import { validateSources } from "../../workflows/validateSources.js";
+import { auditLog } from "./auditLog.js";
+import type { CommandAppOptions } from "./commandOptions.js";
+import { readConfigAt } from "./githubConfig.js";
+import { repoPermission, teamMemberships } from "./githubPermissions.js";
+import { CONFIG_PATH } from "./onPullRequest.js";
+import { openStatusComment } from "./statusComment.js";
+
+const FORK_DEPLOY =
+  "this pull request comes from a fork, and hostroot never deploys from a fork's pull request. " +
+  "`/deploy` deploys the default branch; run it in an issue or in a pull request of this repository.";
+
+/** The ports of the command flow for one `issue_comment` delivery, over GitHub's REST API. */
+export function githubCommandPorts(
+  context: Context<"issue_comment.created">,
+  vcs: VcsClient,
+  options: CommandAppOptions,
+): CommandPorts {
+  const { comment, issue, repository } = context.payload;
+  const repo = context.repo();
+  const octokit = context.octokit;
+  const branch = repository.default_branch;
+  const login = comment.user?.login ?? "";
+  let pull: Promise<{ headSha: string; fromFork: boolean }> | undefined;
+  // The comment payload says only *that* the issue is a PR; head and fork come from the PR itself.
+  const pullRequest = () => {
+    pull ??= octokit.rest.pulls.get({ ...repo, pull_number: issue.number }).then(({ data }) => ({
+      headSha: data.head.sha,
+      fromFork: data.head.repo?.id !== data.base.repo.id,
+    }));
+    return pull;
+  };
+  const reply = async (markdown: string) => {
+    for (const body of splitMarkdown(markdown, GITHUB_COMMENT_LIMIT))
+      await octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body });
+  };
+  return {
+    loadConfig: () => readConfigAt(vcs, branch),
+    permission: () => repoPermission(octokit, repo, login),
+    memberOf: (teams) => teamMemberships(octokit, repo, login, teams),
+    async refusal(command) {
+      if (command.kind !== "deploy" || !issue.pull_request) return undefined;
+      return (await pullRequest()).fromFork ? FORK_DEPLOY : undefined;
+    },
+    reply,
+    async react(content) {
+      await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content });
+    },
+    openStatus: (markdown) =>
+      openStatusComment(octokit, repo, issue.number, markdown, {
+        ...options.throttle,
+        onError: (error) => context.log.warn({ err: error }, "hostroot: a progress edit failed"),
+      }),
+    async loadSources({ atCommit }) {
+      // Deploys and plans are pinned to one commit, recorded on the hosts; other commands only
+      // need services and health checks, read at the branch (its tree is already listed).
+      const commit = atCommit
+        ? (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha
+        : "";
+      const outcome = await validateSources(vcs.sourceAt(commit || branch), { configPath: CONFIG_PATH });
+      return {
+        commit,
+        ...(outcome.config ? { config: outcome.config.value } : {}),
+        definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+        errors: outcome.diagnostics.filter((d) => d.severity === "error").length,
+      };
+    },
+    ...(issue.pull_request
+      ? {
+          planPullRequest: async () => {
+            const pr = await pullRequest();
+            await validatePullRequest(
+              vcs,
+              { number: issue.number, defaultBranch: branch, repoUrl: repository.html_url, ...pr },
+              { configPath: CONFIG_PATH },
+            );
+          },
+        }
+      : {}),
+    executor: options.executor,
+    audit: auditLog(context.log),
+    operations: options.operations,
+    ...(options.now ? { now: options.now } : {}),
+  };
+}

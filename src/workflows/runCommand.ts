@@ -1,0 +1,181 @@
+import { type Actor, authorize } from "../core/authorize.js";
+import type { Config, PermissionLevel } from "../core/configSchema.js";
+import type { Definition } from "../core/definitionSchema.js";
+import { parseSlashCommand } from "../core/parseSlashCommand.js";
+import { echo, formatSlashCommand, renderHelp, type SlashCommand } from "../core/slashCommands.js";
+import type { RemoteExecutor } from "../ports/remoteExecutor.js";
+import type { AuditEntry } from "./commandAudit.js";
+import { commandHosts } from "./commandOperation.js";
+import type { OperationRegistry } from "./operationRegistry.js";
+import { runInBackground } from "./runInBackground.js";
+
+/** Reactions hostroot puts on a command's comment: seen, done, failed or refused, not understood. */
+export type CommandReaction = "eyes" | "rocket" | "-1" | "confused";
+
+/** A comment edited as hosts finish (throttled by the forge adapter), then set to the result. */
+export interface ProgressComment {
+  update(markdown: string): void;
+  finish(markdown: string): Promise<void>;
+}
+
+/** The ops config on the default branch: absent (the repository is left alone), broken, or parsed. */
+export type ConfigSource =
+  | { kind: "missing" }
+  | { kind: "invalid"; message: string }
+  | { kind: "ok"; config: Config };
+
+/** The default branch's definitions, read at one commit (or at the branch name: commit ""). */
+export interface DefaultBranchSources {
+  commit: string;
+  /** The config at the same snapshot, when it parsed. */
+  config?: Config;
+  definitions: Array<{ file: string; definition: Definition }>;
+  /** Findings of severity error; a deploy refuses to run with any. */
+  errors: number;
+}
+
+/** One comment, as the forge delivered it. Edited comments never get here. */
+export interface CommandRequest {
+  body: string;
+  actor: { login: string; isBot: boolean };
+  /** `owner/name`, the issue or PR number, and the comment's web address. */
+  repo: string;
+  issue: number;
+  url: string;
+  botName?: string;
+}
+
+/** What the flow needs from a forge (GitHub, GitLab, an Action) and from the process. */
+export interface CommandPorts {
+  loadConfig(): Promise<ConfigSource>;
+  /** The commenter's permission on the repository. */
+  permission(): Promise<PermissionLevel>;
+  /** Of `teams` (spelled as the policy spells them), the ones the commenter is an active member of. */
+  memberOf(teams: readonly string[]): Promise<string[]>;
+  /** Why this thread may not run `command` (e.g. `/deploy` on a fork's pull request), if so. */
+  refusal(command: SlashCommand): Promise<string | undefined>;
+  reply(markdown: string): Promise<void>;
+  react(reaction: CommandReaction): Promise<void>;
+  openStatus(markdown: string): Promise<ProgressComment>;
+  /** The default branch's definitions; `atCommit` pins them to its current commit first. */
+  loadSources(options: { atCommit: boolean }): Promise<DefaultBranchSources>;
+  /** `/plan` in a pull request: validate and plan it as a push to it would. Absent in issues. */
+  planPullRequest?: () => Promise<void>;
+  /** An executor for the pool; closed by the flow when the operation ends. */
+  executor(config: Config): RemoteExecutor;
+  audit(entry: AuditEntry): void;
+  operations: OperationRegistry;
+  now?: () => Date;
+}
+
+/** How a comment was handled; `started` work goes on in the background (see `done`). */
+export type CommandOutcome =
+  | { kind: "ignored" }
+  | { kind: "answered" }
+  | { kind: "denied"; reason: string }
+  | { kind: "started"; done: Promise<void> };
+
+/**
+ * The flow of one comment, the same on every forge: parse → (config from the default branch) →
+ * authorize → acknowledge → run in the background → render. Everything up to the 👀 reaction is
+ * awaited (a few API calls, well inside a webhook's time budget); the operation itself is not.
+ * Bots are ignored without a call; a repository without config is left alone.
+ */
+export async function runCommand(req: CommandRequest, ports: CommandPorts): Promise<CommandOutcome> {
+  const now = ports.now ?? (() => new Date());
+  const at = now().toISOString();
+  const bot = req.botName ?? "hostroot";
+  const audit = (entry: Pick<AuditEntry, "command" | "outcome"> & Partial<AuditEntry>) =>
+    ports.audit({
+      trigger: "slash-command",
+      actor: req.actor.login,
+      repo: req.repo,
+      issue: req.issue,
+      url: req.url,
+      at,
+      finishedAt: now().toISOString(),
+      ...entry,
+    });
+  if (req.actor.isBot || /\[bot\]$/i.test(req.actor.login)) return { kind: "ignored" };
+  const parsed = parseSlashCommand(req.body, { botName: bot });
+  if (parsed.kind === "ignore") return { kind: "ignored" };
+  const source = await ports.loadConfig();
+  if (source.kind === "missing") return { kind: "ignored" };
+  if (parsed.kind === "reply") {
+    await ports.reply(parsed.markdown);
+    const help = parsed.markdown === renderHelp(bot);
+    audit({
+      command: help ? "/help" : null,
+      outcome: help ? "answered" : "usage",
+      ...(help ? {} : { reason: firstLine(parsed.markdown) }),
+    });
+    return { kind: "answered" };
+  }
+  const { command } = parsed;
+  const text = formatSlashCommand(command);
+  const shown = echo(text, 200);
+  const refuse = async (outcome: "refused" | "usage", reason: string, reaction: CommandReaction) => {
+    await ports.reply(`**${bot}** did not run ${shown}: ${reason}`);
+    await ports.react(reaction);
+    audit({ command: text, outcome, reason });
+    return { kind: "answered" } as const;
+  };
+  if (source.kind === "invalid") return refuse("refused", source.message, "-1");
+  const { config } = source;
+
+  const permission = await ports.permission();
+  let actor: Actor = { login: req.actor.login, permission, teams: [], isBot: false };
+  let auth = authorize(command, actor, config.policy);
+  const teams = config.policy.commands[command.kind]?.teams ?? [];
+  // Team lookups cost a call each: only when the permission alone is not enough and teams could be.
+  if (auth.kind === "denied" && teams.length > 0) {
+    actor = { ...actor, teams: await ports.memberOf(teams) };
+    auth = authorize(command, actor, config.policy);
+  }
+  if (auth.kind === "denied") {
+    await ports.reply(`**${bot}** did not run ${shown}: ${auth.reason}\n\nNeeded: ${auth.needed}.`);
+    await ports.react("-1");
+    audit({ command: text, permission, outcome: "denied", reason: auth.reason });
+    return { kind: "denied", reason: auth.reason };
+  }
+  const refusal = await ports.refusal(command);
+  if (refusal !== undefined) return refuse("refused", refusal, "-1");
+
+  if (command.kind === "help") return refuse("usage", "use `/help` alone.", "confused");
+  if (command.kind === "cancel") {
+    const cancelled = ports.operations.cancel(req.repo);
+    const list = cancelled.map(
+      (op) => `- ${echo(op.what, 200)} by @${op.actor}${op.url ? ` (${op.url})` : ""}`,
+    );
+    await ports.reply(
+      cancelled.length === 0
+        ? `**${bot}**: nothing to cancel, no operation is running in this repository.`
+        : `**${bot}** cancelled ${cancelled.length === 1 ? "1 operation" : `${cancelled.length} operations`} (hosts finish the step they are in; later steps do not run):\n\n${list.join("\n")}`,
+    );
+    await ports.react(cancelled.length === 0 ? "confused" : "rocket");
+    audit({ command: text, permission, outcome: "answered", summary: `cancelled ${cancelled.length}` });
+    return { kind: "answered" };
+  }
+  const inPr = command.kind === "plan" && ports.planPullRequest !== undefined;
+  const hosts = inPr ? { kind: "ok" as const, hosts: 0 } : commandHosts(command, config);
+  if (hosts.kind === "usage") return refuse("usage", hosts.message, "confused");
+
+  await ports.react("eyes");
+  const done = runInBackground({
+    command,
+    text,
+    hosts: hosts.hosts,
+    config,
+    req,
+    ports,
+    bot,
+    permission,
+    audit,
+  });
+  ports.operations.track(done);
+  return { kind: "started", done };
+}
+
+function firstLine(markdown: string): string {
+  return (markdown.split("\n")[0] ?? "").slice(0, 300);
+}
