@@ -4,11 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages for the lab: real OpenSSH, LXC, OverlayFS tools, debootstrap, a local apt repo.
-LAB_PACKAGES=(lxc lxc-templates openssh-server openssh-client debootstrap attr dpkg-dev apt-utils iproute2 procps util-linux)
+# npm ci (which also builds, through `prepare`) only when the lockfile changed since the last install.
+stamp=node_modules/.hostroot-lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -d build ]; then
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+# Debian packages for the lab (real OpenSSH, LXC, debootstrap, a local apt repository). The list
+# lives in one place, the lab's own module, so the lab and this script cannot disagree.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  read -r -a packages < <(node --input-type=module -e \
+    'import { LAB_PACKAGES } from "./build/adapters/lab/labPackages.js"; console.log(LAB_PACKAGES.join(" "));')
   missing=()
-  for p in "${LAB_PACKAGES[@]}"; do
+  for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -17,12 +27,4 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
-fi
-
-# npm ci only when the lockfile changed since the last install.
-stamp=node_modules/.hostroot-lock-sha
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  npm ci --no-audit --no-fund
-  echo "$want" > "$stamp"
 fi
