@@ -61,7 +61,7 @@ export const SLASH_COMMANDS: Record<CommandName, { usage: string; summary: strin
     summary: "Show what deploying the default branch would change, without changing it.",
   },
   deploy: { usage: "/deploy", summary: "Apply the definitions of the default branch to the pool." },
-  cancel: { usage: "/cancel", summary: "Cancel the running or queued operation of this thread." },
+  cancel: { usage: "/cancel", summary: "Cancel the operations hostroot is running for this repository." },
   help: { usage: "/help", summary: "Show this table." },
 };
 
