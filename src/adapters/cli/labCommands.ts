@@ -74,7 +74,7 @@ export function registerLabCommands(program: Command, io: CliIo, result: { code:
           const kind = r.split(" ")[0] ?? r;
           kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
         }
-        const plural = (k: string) => (/(s|x|sh)$/.test(k) ? `${k}es` : k === "netns" ? k : `${k}s`);
+        const plural = (k: string) => (k === "netns" ? k : /(s|x|sh)$/.test(k) ? `${k}es` : `${k}s`);
         const counts = [...kinds].map(([k, n]) => `${n} ${n === 1 ? k : plural(k)}`).join(", ");
         io.stdout(removed.length === 0 ? "lab down: nothing to remove\n" : `lab down: removed ${counts}\n`);
         return EXIT.ok;
