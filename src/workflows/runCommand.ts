@@ -1,9 +1,9 @@
-import { type Actor, authorize } from "../core/authorize.js";
 import type { Config, PermissionLevel } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
 import { parseSlashCommand } from "../core/parseSlashCommand.js";
 import { echo, formatSlashCommand, renderHelp, type SlashCommand } from "../core/slashCommands.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
+import { type ActorLookup, authorizeActor } from "./authorizeActor.js";
 import type { AuditEntry } from "./commandAudit.js";
 import { commandHosts } from "./commandOperation.js";
 import type { OperationRegistry } from "./operationRegistry.js";
@@ -46,12 +46,8 @@ export interface CommandRequest {
 }
 
 /** What the flow needs from a forge (GitHub, GitLab, an Action) and from the process. */
-export interface CommandPorts {
+export interface CommandPorts extends ActorLookup {
   loadConfig(): Promise<ConfigSource>;
-  /** The commenter's permission on the repository. */
-  permission(): Promise<PermissionLevel>;
-  /** Of `teams` (spelled as the policy spells them), the ones the commenter is an active member of. */
-  memberOf(teams: readonly string[]): Promise<string[]>;
   /** Why this thread may not run `command` (e.g. `/deploy` on a fork's pull request), if so. */
   refusal(command: SlashCommand): Promise<string | undefined>;
   reply(markdown: string): Promise<void>;
@@ -123,15 +119,13 @@ export async function runCommand(req: CommandRequest, ports: CommandPorts): Prom
   if (source.kind === "invalid") return refuse("refused", source.message, "-1");
   const { config } = source;
 
-  const permission = await ports.permission();
-  let actor: Actor = { login: req.actor.login, permission, teams: [], isBot: false };
-  let auth = authorize(command, actor, config.policy);
-  const teams = config.policy.commands[command.kind]?.teams ?? [];
-  // Team lookups cost a call each: only when the permission alone is not enough and teams could be.
-  if (auth.kind === "denied" && teams.length > 0) {
-    actor = { ...actor, teams: await ports.memberOf(teams) };
-    auth = authorize(command, actor, config.policy);
-  }
+  const { actor, auth } = await authorizeActor(
+    command,
+    { login: req.actor.login, isBot: false },
+    config.policy,
+    ports,
+  );
+  const { permission } = actor;
   if (auth.kind === "denied") {
     await ports.reply(`**${bot}** did not run ${shown}: ${auth.reason}\n\nNeeded: ${auth.needed}.`);
     await ports.react("-1");

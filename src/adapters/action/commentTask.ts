@@ -4,11 +4,11 @@ import type { AuditEntry } from "../../workflows/commandAudit.js";
 import { OperationRegistry } from "../../workflows/operationRegistry.js";
 import { type CommandPorts, runCommand } from "../../workflows/runCommand.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { missingKey, sshExecutor } from "./actionExecutor.js";
 import type { ActionOutcomeKind } from "./actionReport.js";
 import { githubApi } from "./githubApi.js";
 import type { TaskContext, TaskOutcome } from "./taskContext.js";
-import { worktreeSourceReader } from "./worktreeSourceReader.js";
 
 /**
  * A slash command in an issue or pull request comment, through the same parse → authorize → run
@@ -30,7 +30,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
   if (!ctx.inputs.githubToken)
     return { outcome: "failure", message: "slash commands need the github-token input" };
   const api = githubApi(ctx.inputs.githubToken, ctx.event.apiUrl, ctx.event.repository);
-  const reader = worktreeSourceReader(ctx.root);
+  const reader = fsSourceReader(ctx.root);
   const configPath = ctx.inputs.config;
   const posted: string[] = [];
   const audits: AuditEntry[] = [];

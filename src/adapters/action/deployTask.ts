@@ -1,7 +1,7 @@
-import { type Actor, authorize } from "../../core/authorize.js";
 import type { Config } from "../../core/configSchema.js";
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import { renderPlan } from "../../core/markdown/renderPlan.js";
+import { authorizeActor } from "../../workflows/authorizeActor.js";
 import { deploy } from "../../workflows/deploy.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
 import { githubApi } from "./githubApi.js";
@@ -59,17 +59,14 @@ async function pusherDenied(ctx: TaskContext, config: Config): Promise<string | 
   const login = sender?.login ?? ctx.event.actor;
   if (!ctx.inputs.githubToken) return "the github-token input is needed to check who pushed";
   const api = githubApi(ctx.inputs.githubToken, ctx.event.apiUrl, ctx.event.repository);
-  let actor: Actor = {
-    login,
-    permission: await api.permission(login),
-    teams: [],
-    isBot: sender?.type === "Bot",
-  };
-  let auth = authorize("deploy-on-merge", actor, config.policy);
-  const teams = config.policy.commands.deploy?.teams ?? [];
-  if (auth.kind === "denied" && teams.length > 0 && !actor.isBot) {
-    actor = { ...actor, teams: await api.memberOf(login, teams) };
-    auth = authorize("deploy-on-merge", actor, config.policy);
-  }
+  const { auth } = await authorizeActor(
+    "deploy-on-merge",
+    { login, isBot: sender?.type === "Bot" },
+    config.policy,
+    {
+      permission: () => api.permission(login),
+      memberOf: (teams) => api.memberOf(login, teams),
+    },
+  );
   return auth.kind === "denied" ? `@${login}: ${auth.reason}` : undefined;
 }

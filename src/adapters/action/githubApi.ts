@@ -1,6 +1,7 @@
 import { Octokit } from "@octokit/rest";
-import { PERMISSION_LEVELS, type PermissionLevel } from "../../core/configSchema.js";
+import type { PermissionLevel } from "../../core/configSchema.js";
 import type { CommandReaction, ProgressComment } from "../../workflows/runCommand.js";
+import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 
 /** The few GitHub calls the Action makes, all with the `github-token` input. */
 export interface GithubApi {
@@ -13,10 +14,6 @@ export interface GithubApi {
   /** A comment edited as hosts finish (at most every `intervalMs`), then set to the result. */
   progressComment(issue: number, markdown: string, intervalMs?: number): Promise<ProgressComment>;
 }
-
-const isLevel = (v: unknown): v is PermissionLevel =>
-  typeof v === "string" && (PERMISSION_LEVELS as readonly string[]).includes(v);
-const notFound = (error: unknown) => (error as { status?: number }).status === 404;
 
 /**
  * GitHub's REST API for `owner/name` with the workflow's token. The permission is the
@@ -35,35 +32,8 @@ export function githubApi(token: string, apiUrl: string, repository: string): Gi
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
   return {
-    async permission(username) {
-      try {
-        const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
-        const role = (data as { role_name?: string }).role_name;
-        if (isLevel(role)) return role;
-        return isLevel(data.permission) ? data.permission : "none";
-      } catch (error) {
-        if (notFound(error)) return "none";
-        throw error;
-      }
-    },
-    async memberOf(username, teams) {
-      for (const team of teams) {
-        const [org, slug] = team.includes("/") ? team.split("/", 2) : [owner, team];
-        if (!org || !slug) continue;
-        try {
-          const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
-            org,
-            team_slug: slug,
-            username,
-          });
-          if (data.state === "active") return [team];
-        } catch (error) {
-          // 404: not a member, or a token that cannot see the organisation's teams (GITHUB_TOKEN cannot).
-          if (!notFound(error) && (error as { status?: number }).status !== 403) throw error;
-        }
-      }
-      return [];
-    },
+    permission: (username) => repoPermission(octokit, { owner, repo }, username),
+    memberOf: (username, teams) => teamMemberships(octokit, { owner, repo }, username, teams),
     async comment(issue, body) {
       await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
     },

@@ -1,12 +1,12 @@
 import { code } from "../../core/markdown/escapeMarkdown.js";
 import type { PullRequestRef } from "../../ports/vcsClient.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { actionVcsClient } from "./actionVcsClient.js";
 import { gitRefSourceReader, hasCommit, remoteBranchRef } from "./gitRefSourceReader.js";
 import { planAgainstHosts } from "./planAgainstHosts.js";
 import { repoUrl, type TaskContext, type TaskOutcome } from "./taskContext.js";
 import { invalidMessage, validateWorkTree } from "./validateWorkTree.js";
-import { worktreeSourceReader } from "./worktreeSourceReader.js";
 
 /**
  * A pull request: validate its definitions and show what merging it would change.
@@ -25,7 +25,7 @@ export async function pullRequestTask(ctx: TaskContext): Promise<TaskOutcome> {
     const vcs = actionVcsClient(ctx.report, {
       defaultBranch,
       base: gitRefSourceReader(ctx.root, baseRef),
-      head: worktreeSourceReader(ctx.root),
+      head: fsSourceReader(ctx.root),
     });
     const ref: PullRequestRef = {
       number: pr.number,

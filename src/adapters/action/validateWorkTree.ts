@@ -1,8 +1,8 @@
 import { hasErrors } from "../../core/diagnostic.js";
 import { renderValidationReport } from "../../core/markdown/renderValidationReport.js";
 import { type ValidationOutcome, validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { repoUrl, type TaskContext } from "./taskContext.js";
-import { worktreeSourceReader } from "./worktreeSourceReader.js";
 
 /** Validation of the checkout, with its error count. */
 export interface WorkTreeValidation {
@@ -21,7 +21,7 @@ export async function validateWorkTree(
   ctx: TaskContext,
   options: { quiet?: boolean } = {},
 ): Promise<WorkTreeValidation> {
-  const outcome = await validateSources(worktreeSourceReader(ctx.root), { configPath: ctx.inputs.config });
+  const outcome = await validateSources(fsSourceReader(ctx.root), { configPath: ctx.inputs.config });
   ctx.report.annotate(outcome.diagnostics);
   if (!options.quiet || outcome.diagnostics.length > 0)
     ctx.report.summary(

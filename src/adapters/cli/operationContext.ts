@@ -6,8 +6,8 @@ import { renderOperationResult } from "../../core/markdown/renderOperationResult
 import type { OperationResult } from "../../core/operationResult.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
 import { type ValidationOutcome, validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
-import { fsSourceReader } from "./fsSourceReader.js";
 import { formatOperationText } from "./operationText.js";
 import { poolExecutor } from "./poolExecutor.js";
 

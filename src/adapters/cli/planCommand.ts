@@ -7,8 +7,8 @@ import { renderPlan } from "../../core/markdown/renderPlan.js";
 import type { ObservedState } from "../../core/observedState.js";
 import { changes, type Plan } from "../../core/plan.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
-import { fsSourceReader } from "./fsSourceReader.js";
 
 /** Output formats of `hostroot plan`. */
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;

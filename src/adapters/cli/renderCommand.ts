@@ -8,8 +8,8 @@ import { place } from "../../core/place.js";
 import { renderLxcConfig } from "../../core/renderLxcConfig.js";
 import { shellQuote } from "../../core/shellQuote.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
-import { fsSourceReader } from "./fsSourceReader.js";
 
 /**
  * `hostroot render NAME`: what a deploy would write and run on a host for one container — the

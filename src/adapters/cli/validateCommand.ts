@@ -4,8 +4,8 @@ import { formatDiagnosticsGitlab } from "../../core/format/formatDiagnosticsGitl
 import { formatDiagnosticsJunit } from "../../core/format/formatDiagnosticsJunit.js";
 import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
-import { fsSourceReader } from "./fsSourceReader.js";
 import { terminalStyle } from "./style.js";
 
 /** Output formats of `hostroot validate`. */

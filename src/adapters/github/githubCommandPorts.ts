@@ -4,10 +4,10 @@ import type { VcsClient } from "../../ports/vcsClient.js";
 import type { CommandPorts } from "../../workflows/runCommand.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 import { auditLog } from "./auditLog.js";
 import type { CommandAppOptions } from "./commandOptions.js";
 import { readConfigAt } from "./githubConfig.js";
-import { repoPermission, teamMemberships } from "./githubPermissions.js";
 import { CONFIG_PATH } from "./onPullRequest.js";
 import { openStatusComment } from "./statusComment.js";
 

@@ -1,13 +1,13 @@
 import type { Context } from "probot";
-import { type Actor, authorize } from "../../core/authorize.js";
 import type { Config } from "../../core/configSchema.js";
 import { code } from "../../core/markdown/escapeMarkdown.js";
+import { authorizeActor } from "../../workflows/authorizeActor.js";
 import type { AuditEntry } from "../../workflows/commandAudit.js";
+import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 import { auditLog } from "./auditLog.js";
 import type { CommandAppOptions } from "./commandOptions.js";
 import { deployMerge, mergedPullRequest } from "./deployMerge.js";
 import { readConfigAt } from "./githubConfig.js";
-import { repoPermission, teamMemberships } from "./githubPermissions.js";
 import { githubVcsClient } from "./githubVcsClient.js";
 
 const NO_COMMIT = /^0+$/;
@@ -51,16 +51,14 @@ export async function onPush(context: Context<"push">, options: CommandAppOption
     previous.kind === "ok" ? previous.config : current.kind === "ok" ? current.config : undefined;
 
   const isBot = sender?.type === "Bot" || /\[bot\]$/i.test(login);
-  const permission = isBot || !policy ? "none" : await repoPermission(context.octokit, repo, login);
-  let actor: Actor = { login: login, permission, teams: [], isBot };
-  let auth = policy
-    ? authorize("deploy-on-merge", actor, policy.policy)
-    : { kind: "denied" as const, reason: "the config is invalid", needed: "a valid config" };
-  const teams = policy?.policy.commands.deploy?.teams ?? [];
-  if (auth.kind === "denied" && policy && !isBot && teams.length > 0) {
-    actor = { ...actor, teams: await teamMemberships(context.octokit, repo, login, teams) };
-    auth = authorize("deploy-on-merge", actor, policy.policy);
-  }
+  const invalid = { kind: "denied" as const, reason: "the config is invalid", needed: "a valid config" };
+  const { actor, auth } = policy
+    ? await authorizeActor("deploy-on-merge", { login, isBot }, policy.policy, {
+        permission: () => repoPermission(context.octokit, repo, login),
+        memberOf: (teams) => teamMemberships(context.octokit, repo, login, teams),
+      })
+    : { actor: { permission: "none" as const }, auth: invalid };
+  const { permission } = actor;
   const reason =
     current.kind === "invalid" ? current.message : auth.kind === "denied" ? auth.reason : undefined;
   if (reason !== undefined) {

@@ -6,8 +6,10 @@ import type { SourceReader } from "../../ports/sourceReader.js";
 const DEFINITION_FILE = /\.ya?ml$/;
 
 /**
- * Reads definitions from a work tree, relative to `root`. Paths are reported as given (relative),
- * so diagnostics and CI annotations point at repository paths, not machine paths.
+ * Reads definitions from a work tree, relative to `root`: the CLI's current directory, or the
+ * Action's checked-out repository. Paths are reported as given (relative, `/`-separated), so
+ * diagnostics and CI annotations point at repository paths, not machine paths. Symlinks are not
+ * followed (a definition is a regular file), as the App skips them in git trees.
  */
 export function fsSourceReader(root = "."): SourceReader {
   const abs = (p: string) => path.resolve(root, p);
