@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PermissionLevel } from "../../src/core/configSchema.js";
 import { configSchema } from "../../src/core/configSchema.js";
+import type { SlashCommand } from "../../src/core/slashCommands.js";
 import { authorizeActor } from "../../src/workflows/authorizeActor.js";
 
 const policy = (commands: object) =>
@@ -30,7 +31,7 @@ function lookup(permission: PermissionLevel, teams: string[]) {
   };
 }
 
-const upgrade = { kind: "upgrade-hosts", packages: [{ name: "libc6" }], dryRun: false } as const;
+const upgrade: SlashCommand = { kind: "upgrade-hosts", packages: [{ name: "libc6" }], dryRun: false };
 
 describe("authorizeActor", () => {
   it("asks for teams only when the permission alone is not enough", async () => {
