@@ -1,11 +1,11 @@
 import { HOST_SCRIPT_PATH, inspectFunctions, parseInspectMarkers } from "./containerInspect.js";
 import { containerPaths } from "./containerPaths.js";
+import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { ExecOutcome } from "./execProblem.js";
 import { execGaveUp } from "./execProblem.js";
 import type { ContainerReport, HostResult, PackageChange } from "./operationResult.js";
 import { quoteArg } from "./shellQuote.js";
 import { parseStateFile } from "./stateFile.js";
-import { DEBIAN_PACKAGE } from "./upgradeScript.js";
 
 /**
  * For each package (its file list from the host's dpkg) and each hostroot container, prints

@@ -1,4 +1,5 @@
 import { COMMAND_NAMES, type CommandName } from "./configSchema.js";
+import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import { DNS_LABEL } from "./definitionSchema.js";
 import { editDistance } from "./suggest.js";
 
@@ -20,7 +21,7 @@ export type SlashCommand =
   | { kind: "help" };
 
 /** Debian policy 5.6.1: lowercase letters, digits, `+ - .`; at least two characters. */
-export const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+export const PACKAGE_NAME = DEBIAN_PACKAGE;
 /** Debian policy 5.6.12: `[epoch:]upstream[-revision]`, upstream starting with a digit. */
 export const PACKAGE_VERSION = /^(?:[0-9]{1,9}:)?[0-9][A-Za-z0-9.+~]*(?:-[A-Za-z0-9.+~]+)*$/;
 /** Same rule as the pool's platform keys (`debian-12`, `ubuntu-24.04`). */

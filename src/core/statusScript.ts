@@ -1,9 +1,7 @@
 import { assertLxcPath } from "./containerPaths.js";
+import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { HostStep } from "./hostSteps.js";
 import { shellQuote } from "./shellQuote.js";
-
-/** Debian's package name rule; anything else never reaches a host. */
-export const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 
 /** Prefix of every line the status script prints on stdout. */
 export const STATUS_MARKER = "::hostroot-status";

@@ -1,13 +1,11 @@
 import { HOST_SCRIPT_PATH, inspectFunctions } from "./containerInspect.js";
 import { containerPaths } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
+import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
 import { hostRootCommand, stopCommand } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
-
-/** Debian's package name rule: anything else never reaches a script. */
-export const DEBIAN_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
 
 /** Options for {@link upgradeScript}. */
 export interface UpgradeScriptOptions {

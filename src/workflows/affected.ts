@@ -1,10 +1,10 @@
 import { affectedScript, parseAffectedReport } from "../core/affectedScript.js";
 import type { Config, PoolHost } from "../core/configSchema.js";
-import type { HostResult, OperationResult } from "../core/operationResult.js";
+import { DEBIAN_PACKAGE } from "../core/debianPackage.js";
+import type { HostResult } from "../core/operationResult.js";
 import { selectHosts } from "../core/rolloutBatches.js";
-import { DEBIAN_PACKAGE } from "../core/upgradeScript.js";
 import { HostUnreachableError } from "../ports/remoteExecutor.js";
-import { runRollout } from "./runRollout.js";
+import { notRunHost, runRollout } from "./runRollout.js";
 import type { OperationDeps, UpgradeHostsOutcome } from "./upgradeHosts.js";
 
 /** What `affected` was asked. */
@@ -50,19 +50,13 @@ export async function affected(req: AffectedRequest, deps: OperationDeps): Promi
       throw error;
     }
   };
-  const notRun = (host: PoolHost): HostResult => ({
-    host: host.name,
-    platform: host.platform,
-    outcome: "not-run",
-    steps: [],
-  });
   // Read-only: no canary and no failure budget, every host at once.
   const all = selection.hosts.length;
   const done = await runRollout(
     selection.hosts,
     { canary: 0, batchSize: all, maxFailures: all, concurrency: rollout.concurrency },
     runHost,
-    notRun,
+    notRunHost,
     {
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(deps.onHostDone ? { onHostDone: deps.onHostDone } : {}),

@@ -1,4 +1,3 @@
-import pLimit from "p-limit";
 import { buildPlan } from "../core/buildPlan.js";
 import { type Config, poolHosts } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
@@ -8,6 +7,7 @@ import { changes, type Plan, type PlanStep } from "../core/plan.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { deployHost, hostStepsFor } from "./deployHost.js";
 import { observePool } from "./observePool.js";
+import { runRollout } from "./runRollout.js";
 
 /** What a deploy needs: validated definitions and config (see validateSources), and the pool. */
 export interface DeployInput {
@@ -54,11 +54,9 @@ export async function deploy(input: DeployInput): Promise<DeployOutcome> {
   const byHost = new Map<string, PlanStep[]>();
   for (const s of todo) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
 
-  const { maxFailures, concurrency } = config.policy.rollout;
-  const limit = pLimit(concurrency);
-  let failures = 0;
-  let halted = false;
-  const runHost = async (host: ReturnType<typeof poolHosts>[number]): Promise<HostResult> => {
+  type Host = ReturnType<typeof poolHosts>[number];
+  /** A host's result when it needs no deploy run: unreachable when observed, nothing to do, dry run. */
+  const settled = (host: Host): HostResult | undefined => {
     const base = { host: host.name, platform: host.platform };
     const observedHost = seen.result.hosts.find((h) => h.host === host.name);
     if (observedHost?.outcome === "unreachable")
@@ -70,20 +68,22 @@ export async function deploy(input: DeployInput): Promise<DeployOutcome> {
       };
     const steps = byHost.get(host.name) ?? [];
     if (steps.length === 0) return { ...base, outcome: "skipped", steps: [] };
-    const planned = hostStepsFor(host, steps, ctx);
     if (input.dryRun)
       return {
         ...base,
         outcome: "skipped",
-        steps: planned.map((s) => ({ id: s.id, description: s.description, status: "skipped" })),
+        steps: hostStepsFor(host, steps, ctx).map((s) => ({
+          id: s.id,
+          description: s.description,
+          status: "skipped",
+        })),
       };
-    if (halted || input.signal?.aborted)
-      return {
-        ...base,
-        outcome: "not-run",
-        steps: notRun(planned),
-        error: halted ? "the deploy halted before this host" : "cancelled",
-      };
+    return undefined;
+  };
+  const runHost = async (host: Host): Promise<HostResult> => {
+    const early = settled(host);
+    if (early) return early;
+    const steps = byHost.get(host.name) ?? [];
     const replan = async () => {
       const again = await observePool(executor, config, { hosts: [host.name], ...signal });
       const status = again.statuses.get(host.name);
@@ -95,33 +95,40 @@ export async function deploy(input: DeployInput): Promise<DeployOutcome> {
       return { steps: changes(fresh).filter((s) => s.host === host.name), digest: status.digest };
     };
     const digest = seen.statuses.get(host.name)?.digest ?? "";
-    const result = await deployHost(host, steps, digest, {
+    return deployHost(host, steps, digest, {
       ...ctx,
       executor,
       holder: input.holder,
       replan,
       ...signal,
     });
-    if (result.outcome === "failed" || result.outcome === "unreachable") {
-      failures += 1;
-      if (failures > maxFailures) halted = true;
-    }
-    return result;
   };
-  const hosts = await Promise.all(
-    poolHosts(config).map((h) =>
-      limit(async () => {
-        const r = await runHost(h);
-        input.onHostDone?.(r);
-        return r;
-      }),
-    ),
+  // Hosts the rollout leaves alone (over the failure budget, or cancelled) list their planned
+  // steps as not run, so the report says exactly what was not applied.
+  const leftAlone = (host: Host): HostResult =>
+    settled(host) ?? {
+      host: host.name,
+      platform: host.platform,
+      outcome: "not-run",
+      steps: notRun(hostStepsFor(host, byHost.get(host.name) ?? [], ctx)),
+      error: input.signal?.aborted ? "cancelled" : "the deploy halted before this host",
+    };
+  const pool = poolHosts(config);
+  const { maxFailures, concurrency } = config.policy.rollout;
+  // One batch, no canary: a deploy's hosts are independent; the failure budget still halts it.
+  const done = await runRollout(
+    pool,
+    { canary: 0, batchSize: Math.max(1, pool.length), maxFailures, concurrency },
+    runHost,
+    leftAlone,
+    { ...signal, ...(input.onHostDone ? { onHostDone: input.onHostDone } : {}) },
   );
+  const { hosts } = done;
 
   const count = (o: HostResult["outcome"]) => hosts.filter((h) => h.outcome === o).length;
-  const outcome: OperationResult["outcome"] = input.signal?.aborted
+  const outcome: OperationResult["outcome"] = done.cancelled
     ? "cancelled"
-    : count("not-run") > 0
+    : done.halted
       ? "halted"
       : count("failed") + count("unreachable") > 0
         ? "failed"

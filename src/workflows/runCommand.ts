@@ -1,4 +1,4 @@
-import type { Config, PermissionLevel } from "../core/configSchema.js";
+import type { Config } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
 import { parseSlashCommand } from "../core/parseSlashCommand.js";
 import { echo, formatSlashCommand, renderHelp, type SlashCommand } from "../core/slashCommands.js";

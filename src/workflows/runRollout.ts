@@ -8,6 +8,11 @@ export interface RolloutOutcome {
   cancelled: boolean;
 }
 
+/** The result of a host a rollout never touched (it halted, or was cancelled, before the host). */
+export function notRunHost(host: { name: string; platform: string }): HostResult {
+  return { host: host.name, platform: host.platform, outcome: "not-run", steps: [] };
+}
+
 /** Policy for {@link runRollout}: batching, the failure budget and the hosts worked on at once. */
 export interface RolloutSettings extends BatchSettings {
   maxFailures: number;

@@ -1,12 +1,13 @@
 import type { Config, PoolHost } from "../core/configSchema.js";
+import { DEBIAN_PACKAGE } from "../core/debianPackage.js";
 import type { Definition } from "../core/definitionSchema.js";
 import type { HostResult, OperationOutcome, OperationResult } from "../core/operationResult.js";
 import { summarise } from "../core/operationResult.js";
 import { parseUpgradeReport } from "../core/parseUpgradeReport.js";
 import { selectHosts } from "../core/rolloutBatches.js";
-import { DEBIAN_PACKAGE, upgradeScript } from "../core/upgradeScript.js";
+import { upgradeScript } from "../core/upgradeScript.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
-import { runRollout } from "./runRollout.js";
+import { notRunHost, runRollout } from "./runRollout.js";
 
 /** What `upgrade-hosts` was asked to do. */
 export interface UpgradeHostsRequest {
@@ -111,13 +112,7 @@ export async function upgradeHosts(
       throw error;
     }
   };
-  const notRun = (host: PoolHost): HostResult => ({
-    host: host.name,
-    platform: host.platform,
-    outcome: "not-run",
-    steps: [],
-  });
-  const done = await runRollout(selection.hosts, rollout, runHost, notRun, {
+  const done = await runRollout(selection.hosts, rollout, runHost, notRunHost, {
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onHostDone ? { onHostDone: deps.onHostDone } : {}),
   });

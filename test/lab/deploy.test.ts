@@ -2,9 +2,9 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { fsSourceReader } from "../../src/adapters/shared/fsSourceReader.js";
 import { main } from "../../src/adapters/cli/main.js";
 import { formatOperationText } from "../../src/adapters/cli/operationText.js";
+import { fsSourceReader } from "../../src/adapters/shared/fsSourceReader.js";
 import type { Definition } from "../../src/core/definitionSchema.js";
 import type { HostResult, OperationResult } from "../../src/core/operationResult.js";
 import { shellQuote } from "../../src/core/shellQuote.js";

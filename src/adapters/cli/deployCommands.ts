@@ -1,50 +1,32 @@
 import { type Command, Option } from "commander";
-import { DEBIAN_PACKAGE } from "../../core/statusScript.js";
+import { DEBIAN_PACKAGE } from "../../core/debianPackage.js";
 import { deploy } from "../../workflows/deploy.js";
 import { observePool } from "../../workflows/observePool.js";
 import { prepareHosts } from "../../workflows/prepareHosts.js";
 import { restart } from "../../workflows/restart.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import {
-  currentCommit,
-  holderName,
-  loadSources,
-  OPERATION_FORMATS,
-  printResult,
-  withExecutor,
-} from "./operationContext.js";
+  configOption,
+  guarded,
+  keyOption,
+  commaList as list,
+  operationFormatOption,
+} from "./commonOptions.js";
+import { currentCommit, holderName, loadSources, printResult, withExecutor } from "./operationContext.js";
 import { formatPlanText, planCommand } from "./planCommand.js";
 
 /** Output formats of `hostroot status`; `observed` is the snapshot `hostroot plan --observed` reads. */
 export const STATUS_FORMATS = ["text", "json", "observed"] as const;
-
-const list = (v: string) =>
-  v
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
 
 /**
  * Registers the pool operations: deploy, status, restart, hosts prepare. Also lets `plan` observe
  * the hosts over SSH when it is not given `--observed FILE`.
  */
 export function registerDeployCommands(program: Command, io: CliIo, result: { code: number }): void {
-  const config = () =>
-    new Option("-c, --config <file>", "pool and policy file").default(
-      io.env.HOSTROOT_CONFIG ?? ".github/hostroot.yml",
-    );
-  const key = () =>
-    new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
-  const format = () =>
-    new Option("-f, --format <format>", "output format").choices(OPERATION_FORMATS).default("text");
-  const guard = (run: () => Promise<number>) => async () => {
-    try {
-      result.code = await run();
-    } catch (error) {
-      io.stderr(`hostroot: ${error instanceof Error ? error.message : String(error)}\n`);
-      result.code = EXIT.usage;
-    }
-  };
+  const config = () => configOption(io);
+  const key = keyOption;
+  const format = operationFormatOption;
+  const guard = guarded(io, result);
 
   program
     .command("deploy")

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_STATE_DIR, LabError, labDown, labStatus, labUp, publishDemoPackage } from "../lab/index.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { guarded } from "./commonOptions.js";
 
 const whole = (what: string) => (v: string) => {
   if (!/^[0-9]+$/.test(v)) throw new Error(`${what} must be a whole number, not ${JSON.stringify(v)}`);
@@ -15,14 +16,11 @@ const whole = (what: string) => (v: string) => {
 export function registerLabCommands(program: Command, io: CliIo, result: { code: number }): void {
   const lab = program.command("lab").description("a real pool of test hosts on this machine (root only)");
   const stateDir = (opts: { stateDir?: string }) => path.resolve(io.cwd, opts.stateDir ?? DEFAULT_STATE_DIR);
-  const guard = (run: () => Promise<number>) => async () => {
-    try {
-      result.code = await run();
-    } catch (error) {
-      io.stderr(`hostroot lab: ${error instanceof Error ? error.message : String(error)}\n`);
-      result.code = error instanceof LabError && error.code === "step-failed" ? EXIT.findings : EXIT.usage;
-    }
-  };
+  const guard = guarded(io, result, {
+    prefix: "hostroot lab",
+    codeFor: (error) =>
+      error instanceof LabError && error.code === "step-failed" ? EXIT.findings : EXIT.usage,
+  });
 
   lab
     .command("up")

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { type CliIo, EXIT, processIo } from "./cliIo.js";
+import { configOption } from "./commonOptions.js";
 import { registerDeployCommands } from "./deployCommands.js";
 import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
@@ -7,9 +8,6 @@ import { renderCommand } from "./renderCommand.js";
 import { schemaCommand } from "./schemaCommand.js";
 import { registerUpgradeCommands } from "./upgradeCommands.js";
 import { VALIDATE_FORMATS, validateCommand } from "./validateCommand.js";
-
-/** Where ops keep the pool and policy, on the repository's default branch. */
-export const DEFAULT_CONFIG = ".github/hostroot.yml";
 
 /**
  * Builds the `hostroot` command tree. Each action stores its exit code in `result.code`
@@ -23,16 +21,12 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     // A usage error shows the usage of the command it concerns, not just "see --help".
     .showHelpAfterError();
-  const configOption = () =>
-    new Option("-c, --config <file>", "pool and policy file").default(
-      io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG,
-    );
 
   program
     .command("validate")
     .description("check definitions against the schema, the policy and each other")
     .argument("[paths...]", "definition files or directories (default: the policy's definitionsPath)")
-    .addOption(configOption())
+    .addOption(configOption(io))
     .addOption(new Option("-f, --format <format>", "output format").choices(VALIDATE_FORMATS).default("text"))
     .action(async (paths: string[], opts) => {
       result.code = await validateCommand(io, paths, opts);
@@ -42,7 +36,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .command("plan")
     .description("show what deploying the definitions would change on the hosts")
     .argument("[paths...]", "definition files or directories")
-    .addOption(configOption())
+    .addOption(configOption(io))
     .option("--observed <file>", "plan offline against a JSON snapshot of host state")
     .option("--commit <sha>", "commit recorded in the plan")
     .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
@@ -54,7 +48,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .command("render")
     .description("print the LXC config and host steps a deploy would use for one container")
     .argument("<name>", "definition name")
-    .addOption(configOption())
+    .addOption(configOption(io))
     .option("--host <host>", "render for this host (default: where placement puts it)")
     .option("--replica <n>", "replica index", "0")
     .option("--script", "print the exact script sent to the host instead")

@@ -1,15 +1,23 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import type { HostResult } from "../../core/operationResult.js";
 import { affected } from "../../workflows/affected.js";
 import { type UpgradeHostsOutcome, upgradeHosts } from "../../workflows/upgradeHosts.js";
 import { type CliIo, EXIT } from "./cliIo.js";
-import { holderName, loadSources, OPERATION_FORMATS, printResult, withExecutor } from "./operationContext.js";
+import {
+  configOption,
+  guarded,
+  keyOption,
+  commaList as list,
+  operationFormatOption,
+} from "./commonOptions.js";
+import {
+  holderName,
+  loadSources,
+  type OPERATION_FORMATS,
+  printResult,
+  withExecutor,
+} from "./operationContext.js";
 
-const list = (v: string) =>
-  v
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
 const collect = (v: string, all: string[] = []) => [...all, v];
 
 /**
@@ -42,22 +50,10 @@ const progress = (io: CliIo) => (h: HostResult) => {
 
 /** Registers `upgrade-hosts` and `affected`. */
 export function registerUpgradeCommands(program: Command, io: CliIo, result: { code: number }): void {
-  const config = () =>
-    new Option("-c, --config <file>", "pool and policy file").default(
-      io.env.HOSTROOT_CONFIG ?? ".github/hostroot.yml",
-    );
-  const key = () =>
-    new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
-  const format = () =>
-    new Option("-f, --format <format>", "output format").choices(OPERATION_FORMATS).default("text");
-  const guard = (run: () => Promise<number>) => async () => {
-    try {
-      result.code = await run();
-    } catch (error) {
-      io.stderr(`hostroot: ${error instanceof Error ? error.message : String(error)}\n`);
-      result.code = EXIT.usage;
-    }
-  };
+  const config = () => configOption(io);
+  const key = keyOption;
+  const format = operationFormatOption;
+  const guard = guarded(io, result);
 
   program
     .command("upgrade-hosts")

@@ -1,0 +1,53 @@
+import { Option } from "commander";
+import { type CliIo, EXIT } from "./cliIo.js";
+import { OPERATION_FORMATS } from "./operationContext.js";
+
+/** Where ops keep the pool and policy, on the repository's default branch. */
+export const DEFAULT_CONFIG = ".github/hostroot.yml";
+
+/** `--config FILE`, defaulting to `$HOSTROOT_CONFIG`, else {@link DEFAULT_CONFIG}. */
+export function configOption(io: CliIo): Option {
+  return new Option("-c, --config <file>", "pool and policy file").default(
+    io.env.HOSTROOT_CONFIG ?? DEFAULT_CONFIG,
+  );
+}
+
+/** `--key FILE`: the deploy key; see poolExecutor for the environment fallbacks. */
+export function keyOption(): Option {
+  return new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
+}
+
+/** `--format` of the pool operations: text, json (the OperationResult) or markdown. */
+export function operationFormatOption(): Option {
+  return new Option("-f, --format <format>", "output format").choices(OPERATION_FORMATS).default("text");
+}
+
+/**
+ * Wraps a command's action: its exit code goes to `result.code`, and an exception (a broken
+ * setup: no key, unreadable file) is printed as one line and exits 2 (or what `codeFor` says)
+ * instead of a stack trace.
+ */
+export function guarded(
+  io: CliIo,
+  result: { code: number },
+  options: { prefix?: string; codeFor?: (error: unknown) => number } = {},
+) {
+  return (run: () => Promise<number>) => async () => {
+    try {
+      result.code = await run();
+    } catch (error) {
+      io.stderr(
+        `${options.prefix ?? "hostroot"}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      result.code = options.codeFor?.(error) ?? EXIT.usage;
+    }
+  };
+}
+
+/** Parses `--hosts a,b` style values: comma-separated, blanks dropped. */
+export function commaList(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
