@@ -1,6 +1,7 @@
 import { type Config, poolHosts } from "./configSchema.js";
 import { canonicalJson, changedFields, definitionHash, fieldHashes, policyMasks } from "./definitionHash.js";
 import type { Definition } from "./definitionSchema.js";
+import { groupBy } from "./groupBy.js";
 import type { ContainerState, ObservedState } from "./observedState.js";
 import { type Assignment, place } from "./place.js";
 import type { Plan, PlanStep } from "./plan.js";
@@ -52,12 +53,7 @@ export function buildPlan(
   for (const u of placement.unplaced)
     if (u.kind !== "duplicate")
       warnings.push(`${u.container} replica ${u.replica} is not placed: ${u.reason}`);
-  const byHost = new Map<string, Assignment[]>();
-  for (const a of placement.assignments) {
-    const list = byHost.get(a.host);
-    if (list) list.push(a);
-    else byHost.set(a.host, [a]);
-  }
+  const byHost = groupBy(placement.assignments, (a) => a.host);
 
   const at = options.commit ? ` (at ${options.commit.slice(0, 12)})` : "";
   const steps: PlanStep[] = [];

@@ -1,5 +1,6 @@
 import { type Config, configSchema } from "./configSchema.js";
 import { type Diagnostic, diagnostic, hasErrors, sortDiagnostics } from "./diagnostic.js";
+import { groupBy } from "./groupBy.js";
 import type { Located, ValuePath } from "./located.js";
 import { parseYaml, type YamlLimits } from "./parseYaml.js";
 import { zodIssuesToDiagnostics } from "./zodIssuesToDiagnostics.js";
@@ -109,13 +110,7 @@ export function definitionsPathProblem(p: string): string | undefined {
 }
 
 function duplicates(list: readonly Occurrence[]): [string, Occurrence[]][] {
-  const groups = new Map<string, Occurrence[]>();
-  for (const o of list) {
-    const g = groups.get(o.key);
-    if (g) g.push(o);
-    else groups.set(o.key, [o]);
-  }
-  return [...groups].filter(([, g]) => g.length > 1);
+  return [...groupBy(list, (o) => o.key)].filter(([, g]) => g.length > 1);
 }
 
 function field(v: unknown, key: string): unknown {

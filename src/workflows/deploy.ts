@@ -1,9 +1,10 @@
 import { buildPlan } from "../core/buildPlan.js";
 import { type Config, poolHosts } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
+import { groupBy } from "../core/groupBy.js";
 import type { ObservedState } from "../core/observedState.js";
 import type { HostResult, OperationResult, StepResult } from "../core/operationResult.js";
-import { changes, type Plan, type PlanStep } from "../core/plan.js";
+import { changes, type Plan } from "../core/plan.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { deployHost, hostStepsFor } from "./deployHost.js";
 import { observePool } from "./observePool.js";
@@ -51,8 +52,7 @@ export async function deploy(input: DeployInput): Promise<DeployOutcome> {
   const definitions = new Map(input.definitions.map((d) => [d.definition.name, d.definition]));
   const ctx = { config, definitions, commit: input.commit, deployedAt: startedAt };
   const todo = changes(plan);
-  const byHost = new Map<string, PlanStep[]>();
-  for (const s of todo) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
+  const byHost = groupBy(todo, (s) => s.host);
 
   type Host = ReturnType<typeof poolHosts>[number];
   /** A host's result when it needs no deploy run: unreachable when observed, nothing to do, dry run. */

@@ -1,3 +1,4 @@
+import { groupBy } from "../groupBy.js";
 import type { Plan, PlanStep, StepKind } from "../plan.js";
 import { code, escapeMarkdown } from "./escapeMarkdown.js";
 import { markdownTable } from "./markdownTable.js";
@@ -77,13 +78,7 @@ export function renderPlan(plan: Plan, options: PlanOptions = {}): string {
 
 /** Hosts in order of their first step, so the tables follow execution order. */
 function byHost(steps: readonly PlanStep[]): Map<string, PlanStep[]> {
-  const hosts = new Map<string, PlanStep[]>();
-  for (const step of steps) {
-    const list = hosts.get(step.host) ?? [];
-    list.push(step);
-    hosts.set(step.host, list);
-  }
-  return hosts;
+  return groupBy(steps, (step) => step.host);
 }
 
 function file(step: PlanStep): string {
