@@ -15,6 +15,7 @@ import {
 import { run } from "../../src/adapters/lab/run.js";
 import { configSchema, poolHosts } from "../../src/core/configSchema.js";
 import { shellQuote } from "../../src/core/shellQuote.js";
+import { takeLabTestLock } from "./labFixture.js";
 import { labLeftovers } from "./leftovers.js";
 
 // The lab is one real pool on this machine: these tests run one after another, in this file only.
@@ -65,13 +66,21 @@ const versionInContainer = `${lxc("attach", "--", "cat", "/usr/lib/demo-libfoo/V
 
 describe.skipIf(unavailable !== undefined).sequential("hostroot lab (real hosts on this machine)", () => {
   let info: LabInfo;
+  let release: (() => void) | undefined;
 
+  // This file tears down every lab on the machine: it holds the lab lock every other lab file
+  // and benchmark holds, so it never pulls a pool from under another run.
   beforeAll(async () => {
+    release = await takeLabTestLock();
     await tearDownLabQuietly({ stateDir });
-  }, 60_000);
+  }, 960_000);
 
   afterAll(async () => {
-    await tearDownLabQuietly({ stateDir });
+    try {
+      await tearDownLabQuietly({ stateDir });
+    } finally {
+      release?.();
+    }
   }, 60_000);
 
   it("brings up 3 hosts with a valid pool config, pinned keys and the demo package", async () => {
