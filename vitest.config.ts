@@ -2,7 +2,8 @@ import { defineConfig } from "vitest/config";
 
 // Two projects: pure/unit tests run in parallel (two cores: two forks at most); lab tests share
 // one real pool of namespace hosts per machine, so they run one file at a time, after the unit tests
-// (scripts/test.sh runs the projects in turn).
+// (scripts/test.sh runs the projects in turn). The security suite (test/security/, one file per
+// attack) splits the same way: attacks played on a real lab pool are named `*.lab.test.ts`.
 export default defineConfig({
   test: {
     projects: [
@@ -10,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/lab/**"],
+          exclude: ["test/lab/**", "test/**/*.lab.test.ts"],
           pool: "forks",
           poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           testTimeout: 20_000,
@@ -19,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: "lab",
-          include: ["test/lab/**/*.test.ts"],
+          include: ["test/lab/**/*.test.ts", "test/**/*.lab.test.ts"],
           pool: "forks",
           fileParallelism: false,
           poolOptions: { forks: { singleFork: true } },
