@@ -12,6 +12,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: ["test/lab/**", "test/**/*.lab.test.ts"],
+          setupFiles: ["test/setup/fastCheckSeed.ts"],
           pool: "forks",
           poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           testTimeout: 20_000,

@@ -12,15 +12,6 @@ trap 'rm -rf "$results"' EXIT
 status=0
 npx vitest run --project unit --reporter=default --reporter=json --outputFile="$results/unit.json" "$@" || status=$?
 npx vitest run --project lab --reporter=default --reporter=json --outputFile="$results/lab.json" "$@" || status=$?
-# One plain closing line over both projects, for readers that do not know vitest's summary.
-node -e '
-  const fs = require("node:fs");
-  let passed = 0, failed = 0, skipped = 0;
-  for (const f of process.argv.slice(1)) {
-    if (!fs.existsSync(f)) { failed++; continue; }
-    const r = JSON.parse(fs.readFileSync(f, "utf8"));
-    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
-  }
-  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-' "$results/unit.json" "$results/lab.json"
+# One plain closing line over both projects; it also fails the run on tests that never ran.
+node scripts/summarize-tests.mjs "$results/unit.json" "$results/lab.json" || status=1
 exit "$status"

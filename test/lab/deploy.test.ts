@@ -276,7 +276,14 @@ describe
     }, 60_000);
 
     it("two deploys at once on one host serialise through the host lock; the second names the holder", async () => {
-      writeDef("twin", { name: "twin", placement: { hosts: ["h1"] }, setup: [["sleep", "3"]] });
+      // A's setup blocks until the test lets it go, so the order is decided by events, not by time:
+      // A holds the host lock, B is seen waiting for it, then A is released.
+      const gate = "/tmp/hostroot-test-go";
+      writeDef("twin", {
+        name: "twin",
+        placement: { hosts: ["h1"] },
+        setup: [["sh", "-c", `while [ ! -e ${gate} ]; do sleep 0.1; done`]],
+      });
       const outcome = await validateSources(fsSourceReader(work), { configPath: "hostroot.yml" });
       const config = outcome.config?.value as NonNullable<typeof outcome.config>["value"];
       const definitions = outcome.definitions.map((d) => ({
@@ -285,9 +292,25 @@ describe
       }));
       const run = (holder: string) =>
         deploy({ config, definitions, executor: lab.executor, commit: "c0ffee", holder });
-      // B starts while A holds the lock (A's setup sleeps 3 s), after A wrote who it is.
-      const pause = () => new Promise((r) => setTimeout(r, 700));
-      const [a, b] = await Promise.all([run("deploy A"), pause().then(() => run("deploy B"))]);
+      const until = async (what: string, check: () => Promise<boolean>) => {
+        for (let i = 0; i < 600; i++) {
+          if (await check()) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`timed out waiting until ${what}`);
+      };
+      const sh = (script: string) => lab.sh("h1", ["sh", "-c", script]).catch(() => "");
+      const deployA = run("deploy A");
+      await until("deploy A holds the lock", async () =>
+        (await sh("cat /run/hostroot/host.lock.holder")).includes('"deploy A"'),
+      );
+      const deployB = run("deploy B");
+      await until("deploy B waits for the lock", async () =>
+        /flock -w/.test(await sh("ps -eo args | grep '^flock -w' || true")),
+      );
+      // /tmp is an opaque dir in the delta: the container's /tmp is the delta's.
+      await lab.sh("h1", ["touch", `${L}/twin/delta0${gate}`]);
+      const [a, b] = await Promise.all([deployA, deployB]);
       const results = [a.result, b.result];
       for (const r of results) expect(r.outcome).toBe("succeeded");
       const created = results.filter((r) => status(host(r, "h1"), "twin.state") === "applied");
