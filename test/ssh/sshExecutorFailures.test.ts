@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SshExecutor } from "../../src/adapters/ssh/sshExecutor.js";
@@ -92,13 +92,21 @@ describe.skipIf(unavailable)("SshExecutor failures", () => {
     const marker = join(sshd.dir, "ran-after-queued-abort");
     const oneAtATime = new SshExecutor({ privateKey: sshd.clientKey, maxSessionsPerConnection: 1 });
     try {
-      const first = oneAtATime.exec(sshd.host, "sleep 1");
+      // The first command holds the only session until the test lets it end, so the second is
+      // queued for certain when it is aborted.
+      const gate = join(sshd.dir, "let-first-end");
+      const started = join(sshd.dir, "first-started");
+      const first = oneAtATime.exec(
+        sshd.host,
+        `touch ${started}; while [ ! -e ${gate} ]; do sleep 0.05; done`,
+      );
       const controller = new AbortController();
       const queued = oneAtATime.exec(sshd.host, `touch ${marker}`, { signal: controller.signal });
-      setTimeout(() => controller.abort(), 200);
+      await waitFor(() => existsSync(started));
+      controller.abort();
       const r = await queued;
       expect(r.failure).toBe("aborted");
-      expect(r.durationMs).toBeLessThan(900);
+      writeFileSync(gate, "");
       expect((await first).code).toBe(0);
       // The queued command's turn has come and gone without running it.
       expect((await oneAtATime.exec(sshd.host, "true")).code).toBe(0);
@@ -113,8 +121,10 @@ describe.skipIf(unavailable)("SshExecutor failures", () => {
     const ex = new SshExecutor({ privateKey: own.clientKey });
     try {
       expect((await ex.exec(own.host, "true")).code).toBe(0);
-      const running = ex.exec(own.host, "echo started; sleep 30");
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      // sshd is killed once the command is known to run (it made its marker), not after a guess.
+      const marker = join(own.dir, "mid-command");
+      const running = ex.exec(own.host, `touch ${marker}; echo started; sleep 30`);
+      await waitFor(() => existsSync(marker));
       await own.kill();
       const r = await running;
       expect(r).toMatchObject({ code: null, failure: "connection-lost" });
