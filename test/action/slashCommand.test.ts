@@ -94,7 +94,7 @@ describe("a slash command in a comment", () => {
 
   it("runs when allowed: reacts, posts the result, and fails the step when hosts fail", async () => {
     ws.write(".github/hostroot.yml", loopbackPool(ws.read(".github/hostroot.yml"), await closedPorts(3)));
-    permission("read");
+    permission("triage");
     const posted = writes();
     const runner = runnerEnv(ws, "issue_comment", commentPayload("Checking:\n\n/status\n"), {
       "github-token": "ghs_test",
