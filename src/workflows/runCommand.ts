@@ -43,6 +43,11 @@ export interface CommandRequest {
   issue: number;
   url: string;
   botName?: string;
+  /**
+   * The GitHub App that posted the comment on the author's behalf (`performed_via_github_app`),
+   * if one did: then the text is that App's, not the author's own command.
+   */
+  viaApp?: string;
 }
 
 /** What the flow needs from a forge (GitHub, GitLab, an Action) and from the process. */
@@ -97,6 +102,20 @@ export async function runCommand(req: CommandRequest, ports: CommandPorts): Prom
   if (parsed.kind === "ignore") return { kind: "ignored" };
   const source = await ports.loadConfig();
   if (source.kind === "missing") return { kind: "ignored" };
+  if (req.viaApp !== undefined) {
+    // Another App (a chat integration, an automation) wrote this comment with the author's token:
+    // whatever that App was told to post would run with the author's permission. Refused with a
+    // reply, so the author learns why nothing ran.
+    const reason = `it was posted by the GitHub App ${echo(req.viaApp, 100)} on its author's behalf, and ${bot} runs only commands people write on GitHub themselves. Write the command in a comment of your own.`;
+    await ports.reply(`**${bot}** did not run this comment: ${reason}`);
+    await ports.react("-1");
+    audit({
+      command: parsed.kind === "command" ? formatSlashCommand(parsed.command) : null,
+      outcome: "refused",
+      reason,
+    });
+    return { kind: "answered" };
+  }
   if (parsed.kind === "reply") {
     await ports.reply(parsed.markdown);
     const help = parsed.markdown === renderHelp(bot);
