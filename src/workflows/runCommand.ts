@@ -6,6 +6,7 @@ import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { type ActorLookup, authorizeActor } from "./authorizeActor.js";
 import type { AuditEntry } from "./commandAudit.js";
 import { commandHosts } from "./commandOperation.js";
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./operationLimits.js";
 import type { OperationRegistry } from "./operationRegistry.js";
 import { runInBackground } from "./runInBackground.js";
 
@@ -66,6 +67,8 @@ export interface CommandPorts extends ActorLookup {
   executor(config: Config): RemoteExecutor;
   audit(entry: AuditEntry): void;
   operations: OperationRegistry;
+  /** Operations at once per person and per repository; {@link DEFAULT_OPERATION_LIMITS} if absent. */
+  limits?: OperationLimits;
   now?: () => Date;
 }
 
@@ -173,8 +176,19 @@ export async function runCommand(req: CommandRequest, ports: CommandPorts): Prom
   const hosts = inPr ? { kind: "ok" as const, hosts: 0 } : commandHosts(command, config);
   if (hosts.kind === "usage") return refuse("usage", hosts.message, "confused");
 
-  await ports.react("eyes");
+  const op = ports.operations.admit(
+    { repo: req.repo, what: text, actor: req.actor.login, url: req.url },
+    ports.limits ?? DEFAULT_OPERATION_LIMITS,
+  );
+  if (op.kind === "busy") return refuse("refused", op.reason, "-1");
+  try {
+    await ports.react("eyes");
+  } catch (error) {
+    op.done();
+    throw error;
+  }
   const done = runInBackground({
+    op,
     command,
     text,
     hosts: hosts.hosts,
