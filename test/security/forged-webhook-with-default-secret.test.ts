@@ -6,33 +6,23 @@
 // The App is started as `npm start` starts it (`probot run` on the app module, here through tsx so
 // the sources are tested), in an empty directory so no stray `.env` is read, with GitHub's API
 // pointed at a local recorder (Probot's GHE_HOST): every API call the App makes is seen here.
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startApp as start, stopApps } from "../github/appProcess.js";
 import { commentPayload } from "../github/commandHarness.js";
 
-const ROOT = resolve(import.meta.dirname, "../..");
-const PROBOT = join(ROOT, "node_modules/probot/bin/probot.js");
-const TSX = join(ROOT, "node_modules/tsx/dist/loader.mjs");
-const APP = join(ROOT, "src/adapters/github/app.ts");
 const SECRET = "8c1f3b5e0a9d47e2b6c4d1f0e7a2938b";
-const KEY = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: "pkcs1", format: "pem" },
-  publicKeyEncoding: { type: "spki", format: "pem" },
-}).privateKey;
 
 let cwd: string;
 let api: Server;
 let apiHost: string;
 /** Every request the App made to "GitHub", as "METHOD /path". */
 const apiCalls: string[] = [];
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   cwd = mkdtempSync(join(tmpdir(), "hostroot-app-start-"));
@@ -48,48 +38,12 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  stopApps();
   apiCalls.length = 0;
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((done) => probe.close(() => done()));
-  return port;
-}
-
-/** How a start ended: the process exited, or the server said it is listening. */
-type Started = { kind: "exited"; code: number | null; output: string } | { kind: "listening"; url: string };
-
-/** Starts the App with exactly `env` (plus PATH), and waits until it listens or exits. */
-async function startApp(secret: string | undefined): Promise<Started> {
-  const port = await freePort();
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    APP_ID: "123",
-    PRIVATE_KEY: KEY,
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    GHE_HOST: apiHost,
-    GHE_PROTOCOL: "http",
-    LOG_LEVEL: "info",
-    ...(secret === undefined ? {} : { WEBHOOK_SECRET: secret }),
-  };
-  const child = spawn(process.execPath, ["--import", TSX, PROBOT, "run", APP], { cwd, env });
-  children.push(child);
-  let output = "";
-  return new Promise<Started>((done) => {
-    const seen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Listening on http/.test(output)) done({ kind: "listening", url: `http://127.0.0.1:${port}` });
-    };
-    child.stdout.on("data", seen);
-    child.stderr.on("data", seen);
-    child.on("exit", (code) => done({ kind: "exited", code, output }));
-  });
-}
+const startApp = (secret: string | undefined) =>
+  start(cwd, apiHost, secret === undefined ? {} : { WEBHOOK_SECRET: secret });
 
 const sign = (secret: string, text: string) =>
   `sha256=${createHmac("sha256", secret).update(text).digest("hex")}`;
