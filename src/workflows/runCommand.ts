@@ -81,9 +81,11 @@ export type CommandOutcome =
 
 /**
  * The flow of one comment, the same on every forge: parse → (config from the default branch) →
- * authorize → acknowledge → run in the background → render. Everything up to the 👀 reaction is
- * awaited (a few API calls, well inside a webhook's time budget); the operation itself is not.
- * Bots are ignored without a call; a repository without config is left alone.
+ * authorize → admit (at most so many operations per person and per repository) → acknowledge →
+ * run in the background → render. Everything up to the 👀 reaction is awaited (a few API calls,
+ * well inside a webhook's time budget); the operation itself is not. Bots are ignored without a
+ * call; a repository without config is left alone; a comment another App posted for its author
+ * is refused before any lookup.
  */
 export async function runCommand(req: CommandRequest, ports: CommandPorts): Promise<CommandOutcome> {
   const now = ports.now ?? (() => new Date());
