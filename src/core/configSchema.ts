@@ -47,10 +47,13 @@ const commandRule = z.strictObject({
 
 /** Ops defaults: read-only commands for readers, changes for maintainers, host upgrades for admins. */
 export const DEFAULT_COMMAND_RULES: Record<CommandName, { permission: PermissionLevel }> = {
+  // `/help` reaches no host and says nothing about the pool: anyone who can comment may ask.
   help: { permission: "read" },
-  status: { permission: "read" },
-  affected: { permission: "read" },
-  plan: { permission: "read" },
+  // These reach every host over SSH (and `/plan` in an issue reads the pool's state). On a public
+  // repository every GitHub user has `read`, so `read` would let any stranger fan out SSH sessions.
+  status: { permission: "triage" },
+  affected: { permission: "triage" },
+  plan: { permission: "triage" },
   deploy: { permission: "maintain" },
   restart: { permission: "maintain" },
   cancel: { permission: "maintain" },

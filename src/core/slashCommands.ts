@@ -1,4 +1,4 @@
-import { COMMAND_NAMES, type CommandName } from "./configSchema.js";
+import { COMMAND_NAMES, type CommandName, DEFAULT_COMMAND_RULES } from "./configSchema.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import { DNS_LABEL } from "./definitionSchema.js";
 import { editDistance } from "./suggest.js";
@@ -111,19 +111,21 @@ export function nearestCommand(word: string): CommandName | undefined {
   return best;
 }
 
-/** `/help`: a markdown table of every command's usage and summary. */
+/** `/help`: a markdown table of every command's usage, summary and default permission. */
 export function renderHelp(botName: string): string {
   const rows = COMMAND_NAMES.map((name) => {
     const { usage, summary } = SLASH_COMMANDS[name];
     // GFM splits table cells on `|` even inside code spans unless it is escaped.
-    return `| ${echo(usage, 200).replaceAll("|", "\\|")} | ${summary} |`;
+    return `| ${echo(usage, 200).replaceAll("|", "\\|")} | ${summary} | ${DEFAULT_COMMAND_RULES[name].permission} |`;
   });
   return [
     `**${botName}** commands. Write one command on a line of its own, one command per comment.`,
     "",
-    "| Command | What it does |",
-    "|---|---|",
+    "| Command | What it does | Needs by default |",
+    "|---|---|---|",
     ...rows,
+    "",
+    "The permission is on this repository (or higher); the repository's `policy.commands` may change it or name teams.",
   ].join("\n");
 }
 

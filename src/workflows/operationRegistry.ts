@@ -1,3 +1,5 @@
+import type { OperationLimits } from "./operationLimits.js";
+
 /** One operation running in this process, as `/cancel` lists it. */
 export interface RunningOperation {
   /** `owner/name` of the repository it was started in. */
@@ -13,6 +15,15 @@ interface Entry extends RunningOperation {
   controller: AbortController;
 }
 
+/** A registered operation: its signal aborts on `/cancel`; `done()` removes it. */
+export interface OperationHandle {
+  signal: AbortSignal;
+  done: () => void;
+}
+
+/** Whether {@link OperationRegistry.admit} let an operation in, or why not. */
+export type Admission = ({ kind: "admitted" } & OperationHandle) | { kind: "busy"; reason: string };
+
 /**
  * The operations this process runs in the background, with an AbortController each (for
  * `/cancel`) and a promise each (so tests, and a graceful shutdown, can wait for them). A webhook
@@ -23,10 +34,37 @@ export class OperationRegistry {
   private readonly pending = new Set<Promise<unknown>>();
 
   /** Registers an operation; its signal aborts on cancel; `done()` removes it. */
-  start(op: RunningOperation): { signal: AbortSignal; done: () => void } {
+  start(op: RunningOperation): OperationHandle {
     const entry: Entry = { ...op, controller: new AbortController() };
     this.entries.add(entry);
     return { signal: entry.controller.signal, done: () => this.entries.delete(entry) };
+  }
+
+  /**
+   * Registers an operation unless its actor or its repository already has `limits` of them
+   * running (cancelled ones count until they have stopped). Checking and registering happen in
+   * one synchronous step, so a burst of comments cannot all pass the check before any registers.
+   */
+  admit(op: RunningOperation, limits: OperationLimits): Admission {
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    let byActor = 0;
+    let byRepo = 0;
+    for (const e of this.entries) {
+      if (same(e.actor, op.actor)) byActor++;
+      if (same(e.repo, op.repo)) byRepo++;
+    }
+    // Other repositories are not named: the person may not be allowed to see them.
+    if (byActor >= limits.perActor)
+      return {
+        kind: "busy",
+        reason: `you already have ${running(byActor)} in this App (at most ${limits.perActor} per person at once). Wait for one to finish.`,
+      };
+    if (byRepo >= limits.perRepo)
+      return {
+        kind: "busy",
+        reason: `this repository already has ${running(byRepo)} (at most ${limits.perRepo} per repository at once). Wait for one to finish, or \`/cancel\` them.`,
+      };
+    return { kind: "admitted", ...this.start(op) };
   }
 
   /** Aborts every operation of `repo` not already aborted; returns what was cancelled. */
@@ -60,4 +98,8 @@ export class OperationRegistry {
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
+}
+
+function running(count: number): string {
+  return count === 1 ? "1 operation running" : `${count} operations running`;
 }

@@ -6,6 +6,7 @@ import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { type ActorLookup, authorizeActor } from "./authorizeActor.js";
 import type { AuditEntry } from "./commandAudit.js";
 import { commandHosts } from "./commandOperation.js";
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from "./operationLimits.js";
 import type { OperationRegistry } from "./operationRegistry.js";
 import { runInBackground } from "./runInBackground.js";
 
@@ -43,6 +44,11 @@ export interface CommandRequest {
   issue: number;
   url: string;
   botName?: string;
+  /**
+   * The GitHub App that posted the comment on the author's behalf (`performed_via_github_app`),
+   * if one did: then the text is that App's, not the author's own command.
+   */
+  viaApp?: string;
 }
 
 /** What the flow needs from a forge (GitHub, GitLab, an Action) and from the process. */
@@ -61,6 +67,8 @@ export interface CommandPorts extends ActorLookup {
   executor(config: Config): RemoteExecutor;
   audit(entry: AuditEntry): void;
   operations: OperationRegistry;
+  /** Operations at once per person and per repository; {@link DEFAULT_OPERATION_LIMITS} if absent. */
+  limits?: OperationLimits;
   now?: () => Date;
 }
 
@@ -73,9 +81,11 @@ export type CommandOutcome =
 
 /**
  * The flow of one comment, the same on every forge: parse → (config from the default branch) →
- * authorize → acknowledge → run in the background → render. Everything up to the 👀 reaction is
- * awaited (a few API calls, well inside a webhook's time budget); the operation itself is not.
- * Bots are ignored without a call; a repository without config is left alone.
+ * authorize → admit (at most so many operations per person and per repository) → acknowledge →
+ * run in the background → render. Everything up to the 👀 reaction is awaited (a few API calls,
+ * well inside a webhook's time budget); the operation itself is not. Bots are ignored without a
+ * call; a repository without config is left alone; a comment another App posted for its author
+ * is refused before any lookup.
  */
 export async function runCommand(req: CommandRequest, ports: CommandPorts): Promise<CommandOutcome> {
   const now = ports.now ?? (() => new Date());
@@ -97,6 +107,20 @@ export async function runCommand(req: CommandRequest, ports: CommandPorts): Prom
   if (parsed.kind === "ignore") return { kind: "ignored" };
   const source = await ports.loadConfig();
   if (source.kind === "missing") return { kind: "ignored" };
+  if (req.viaApp !== undefined) {
+    // Another App (a chat integration, an automation) wrote this comment with the author's token:
+    // whatever that App was told to post would run with the author's permission. Refused with a
+    // reply, so the author learns why nothing ran.
+    const reason = `it was posted by the GitHub App ${echo(req.viaApp, 100)} on its author's behalf, and ${bot} runs only commands people write on GitHub themselves. Write the command in a comment of your own.`;
+    await ports.reply(`**${bot}** did not run this comment: ${reason}`);
+    await ports.react("-1");
+    audit({
+      command: parsed.kind === "command" ? formatSlashCommand(parsed.command) : null,
+      outcome: "refused",
+      reason,
+    });
+    return { kind: "answered" };
+  }
   if (parsed.kind === "reply") {
     await ports.reply(parsed.markdown);
     const help = parsed.markdown === renderHelp(bot);
@@ -154,8 +178,19 @@ export async function runCommand(req: CommandRequest, ports: CommandPorts): Prom
   const hosts = inPr ? { kind: "ok" as const, hosts: 0 } : commandHosts(command, config);
   if (hosts.kind === "usage") return refuse("usage", hosts.message, "confused");
 
-  await ports.react("eyes");
+  const op = ports.operations.admit(
+    { repo: req.repo, what: text, actor: req.actor.login, url: req.url },
+    ports.limits ?? DEFAULT_OPERATION_LIMITS,
+  );
+  if (op.kind === "busy") return refuse("refused", op.reason, "-1");
+  try {
+    await ports.react("eyes");
+  } catch (error) {
+    op.done();
+    throw error;
+  }
   const done = runInBackground({
+    op,
     command,
     text,
     hosts: hosts.hosts,

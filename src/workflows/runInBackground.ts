@@ -7,10 +7,13 @@ import { echo, type SlashCommand } from "../core/slashCommands.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { type AuditEntry, auditResult } from "./commandAudit.js";
 import { type PoolCommand, runOperation } from "./commandOperation.js";
+import type { OperationHandle } from "./operationRegistry.js";
 import type { CommandPorts, CommandRequest, ProgressComment } from "./runCommand.js";
 
 /** What {@link runInBackground} continues from, once the command was authorized and acknowledged. */
 export interface BackgroundJob {
+  /** The operation's place in the registry, taken when it was admitted; released when it ends. */
+  op: OperationHandle;
   command: Exclude<SlashCommand, { kind: "help" | "cancel" }>;
   text: string;
   hosts: number;
@@ -55,8 +58,7 @@ export function progressMarkdown(head: string, finished: readonly HostResult[], 
  * rejects: broken infrastructure is reported in the thread and in the audit line.
  */
 export async function runInBackground(job: BackgroundJob): Promise<void> {
-  const { ports, req, command, text, bot } = job;
-  const op = ports.operations.start({ repo: req.repo, what: text, actor: req.actor.login, url: req.url });
+  const { ports, req, command, text, bot, op } = job;
   const base = { command: text, permission: job.permission };
   let status: ProgressComment | undefined;
   let executor: RemoteExecutor | undefined;

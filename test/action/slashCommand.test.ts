@@ -92,9 +92,29 @@ describe("a slash command in a comment", () => {
     expect(runner.outputs().outcome).toBe("denied");
   });
 
+  it("refuses a comment another GitHub App posted on the author's behalf, without a permission lookup", async () => {
+    const lookup = permission("admin");
+    const posted = writes();
+    const payload = commentPayload("/upgrade-hosts libc6");
+    (payload.comment as Record<string, unknown>).performed_via_github_app = {
+      id: 15368,
+      slug: "github-actions",
+      name: "GitHub Actions",
+    };
+    const runner = runnerEnv(ws, "issue_comment", payload, { "github-token": "ghs_test" });
+    const { outcome } = await runInProcess(runner);
+
+    expect(lookup.isDone()).toBe(false);
+    expect(posted.comments).toHaveLength(1);
+    expect(posted.comments[0]).toContain("posted by the GitHub App `github-actions`");
+    expect(posted.reactions).toEqual(["-1"]);
+    expect(outcome.outcome).toBe("failure");
+    expect(JSON.parse(runner.outputs().result ?? "")).toMatchObject({ outcome: "refused" });
+  });
+
   it("runs when allowed: reacts, posts the result, and fails the step when hosts fail", async () => {
     ws.write(".github/hostroot.yml", loopbackPool(ws.read(".github/hostroot.yml"), await closedPorts(3)));
-    permission("read");
+    permission("triage");
     const posted = writes();
     const runner = runnerEnv(ws, "issue_comment", commentPayload("Checking:\n\n/status\n"), {
       "github-token": "ghs_test",

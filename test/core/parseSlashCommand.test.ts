@@ -255,6 +255,20 @@ describe("parseSlashCommand: other replies", () => {
     }
   });
 
+  it("says in /help who may run each command by default: triage for the commands that reach hosts", () => {
+    const rows = replyOf("/help").split("\n");
+    const need = (usage: string) =>
+      rows
+        .find((r) => r.includes(usage))
+        ?.split(" | ")
+        .at(-1);
+    expect(need("/status [NAME]")).toBe("triage |");
+    expect(need("/affected PKG")).toBe("triage |");
+    expect(need("`/plan`")).toBe("triage |");
+    expect(need("`/help`")).toBe("read |");
+    expect(need("/upgrade-hosts PKG")).toBe("admin |");
+  });
+
   it("signs replies with the bot's name, but only a plain one", () => {
     expect(parseSlashCommand("/deplyo", { botName: "fleetbot" })).toMatchObject({
       markdown: expect.stringContaining("**fleetbot**"),

@@ -25,14 +25,17 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options.throttle as object), enabled: false },
 })) as typeof ProbotOctokit;
 
-/** A Probot with the hostroot app loaded, as the server runs it, with its logs kept quiet. */
-export async function testProbot(secret?: string): Promise<Probot> {
+/**
+ * A Probot with the hostroot app loaded, as the server runs it, with its logs kept quiet. The app
+ * refuses Probot's default secret, so there is always one.
+ */
+export async function testProbot(secret = "webhook-secret-for-tests"): Promise<Probot> {
   const probot = new Probot({
     appId: APP_ID,
     privateKey: PRIVATE_KEY,
     Octokit: TestOctokit,
     logLevel: "fatal",
-    ...(secret === undefined ? {} : { secret }),
+    secret,
   });
   await probot.load(hostrootApp);
   return probot;

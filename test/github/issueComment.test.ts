@@ -297,7 +297,7 @@ describe("an allowed /upgrade-hosts", () => {
     });
     const { probot, operations } = await commandProbot({ executor: () => executor });
     mockConfigRead({ [CFG]: bigPoolConfig(hosts) });
-    mockPermission("Codertocat", "read");
+    mockPermission("Codertocat", "triage");
     expectWrite("POST", `${REPO}/issues/comments/${COMMENT_ID}/reactions`, { id: 1 }, [], 2);
     const posted: Array<Record<string, unknown>> = [];
     github()

@@ -17,7 +17,13 @@ export interface EventPayload {
     base: { ref: string; repo: { id: number } };
   };
   issue?: { number: number; pull_request?: unknown };
-  comment?: { id: number; body?: string; user?: { login: string; type?: string } | null };
+  comment?: {
+    id: number;
+    body?: string;
+    user?: { login: string; type?: string } | null;
+    /** Set when another GitHub App posted the comment on the user's behalf. */
+    performed_via_github_app?: { id?: number; slug?: string; name?: string } | null;
+  };
 }
 
 /** What the runner says about the run: the event and where it happens. */

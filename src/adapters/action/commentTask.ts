@@ -88,6 +88,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
     operations: new OperationRegistry(),
   };
 
+  const viaApp = comment.performed_via_github_app;
   const out = await runCommand(
     {
       body: comment.body ?? "",
@@ -95,6 +96,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
       repo: ctx.event.repository,
       issue: issue.number,
       url: `${ctx.event.serverUrl}/${ctx.event.repository}/issues/${issue.number}#issuecomment-${comment.id}`,
+      ...(viaApp ? { viaApp: viaApp.slug ?? viaApp.name ?? String(viaApp.id) } : {}),
     },
     ports,
   );

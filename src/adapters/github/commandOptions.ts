@@ -1,7 +1,9 @@
 import type { Config } from "../../core/configSchema.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
+import type { OperationLimits } from "../../workflows/operationLimits.js";
 import { OperationRegistry } from "../../workflows/operationRegistry.js";
 import { envExecutor } from "./envExecutor.js";
+import { operationLimitsFromEnv } from "./operationLimitsFromEnv.js";
 import type { ThrottleOptions } from "./statusComment.js";
 
 /** What the command and deploy handlers run with; tests replace the executor, clock and throttle. */
@@ -16,18 +18,24 @@ export interface CommandAppOptions {
   botName: string;
   /** The operations' clock (result times, audit times). */
   now?: () => Date;
+  /** Operations at once per person and per repository, set by the operator's environment. */
+  limits: OperationLimits;
 }
 
 /** The one registry of the running app: `probot run` loads the app once per process. */
 export const appOperations = new OperationRegistry();
 
-/** The production options: SSH key from the environment, edits at most every 2 s. */
+/**
+ * The production options: SSH key and operation limits from the environment, edits at most every
+ * 2 s. Throws on an invalid limit, so the App does not start with one.
+ */
 export function commandAppOptions(overrides: Partial<CommandAppOptions> = {}): CommandAppOptions {
   return {
     operations: appOperations,
     executor: (config) => envExecutor(config),
     throttle: { intervalMs: 2000 },
     botName: "hostroot",
+    limits: overrides.limits ?? operationLimitsFromEnv(process.env),
     ...overrides,
   };
 }

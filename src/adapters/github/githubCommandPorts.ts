@@ -85,6 +85,7 @@ export function githubCommandPorts(
     executor: options.executor,
     audit: auditLog(context.log),
     operations: options.operations,
+    limits: options.limits,
     ...(options.now ? { now: options.now } : {}),
   };
 }

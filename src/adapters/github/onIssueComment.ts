@@ -26,6 +26,7 @@ export async function onIssueComment(
     /\[bot\]$/i.test(user.login);
   if (isBot) return { kind: "ignored" };
   const vcs = githubVcsClient(context.octokit, context.repo());
+  const app = comment.performed_via_github_app;
   return runCommand(
     {
       body: comment.body,
@@ -34,6 +35,7 @@ export async function onIssueComment(
       issue: issue.number,
       url: comment.html_url,
       botName: options.botName,
+      ...(app ? { viaApp: app.slug ?? app.name ?? String(app.id) } : {}),
     },
     githubCommandPorts(context, vcs, options),
   );

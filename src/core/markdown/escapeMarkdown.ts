@@ -2,6 +2,9 @@
 // quoting a YAML value, host errors, command output. These helpers make such text render as the
 // literal characters it holds, inside GitHub-flavoured tables, headings, lists and HTML blocks.
 
+/** `@` followed by a zero-width space (U+200B): shown as `@`, never read as a mention. */
+const NO_MENTION = "@&#8203;";
+
 const MARKDOWN_ESCAPES: Record<string, string> = {
   "\\": "\\\\",
   "`": "\\`",
@@ -18,25 +21,34 @@ const MARKDOWN_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
   ">": "&gt;",
+  // `@name` and `@org/team` notify that person or team: text from a host or a definition must not
+  // page anyone. A zero-width space after the `@` keeps the text as it reads and is no mention
+  // (the mention pattern wants a name right after the `@`); as an entity it also holds in HTML.
+  "@": NO_MENTION,
 };
 
 const LINE_BREAK = /\r\n|\r|\n/g;
 
 /**
  * Escapes text for inline markdown: a table cell, a heading, a list item, a paragraph. Line breaks
- * become `<br>` because a raw newline would end a table row or a heading.
+ * become `<br>` because a raw newline would end a table row or a heading; `@` mentions are
+ * neutralised so that no text hostroot did not write notifies anyone.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]|#~&<>]/g, (c) => MARKDOWN_ESCAPES[c] ?? c).replace(LINE_BREAK, "<br>");
+  return text.replace(/[\\`*_[\]|#~&<>@]/g, (c) => MARKDOWN_ESCAPES[c] ?? c).replace(LINE_BREAK, "<br>");
 }
 
-/** Escapes text for a raw HTML context such as `<summary>`, where markdown escapes are not read. */
+/**
+ * Escapes text for a raw HTML context such as `<summary>`, where markdown escapes are not read;
+ * `@` mentions are neutralised as in {@link escapeMarkdown}.
+ */
 export function escapeHtml(text: string): string {
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
+    .replace(/@/g, NO_MENTION)
     .replace(LINE_BREAK, " ");
 }
 
