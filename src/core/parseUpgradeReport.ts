@@ -1,9 +1,10 @@
-import { parseInspectMarkers } from "./containerInspect.js";
+import { type InsideReport, parseInspectMarkers } from "./containerInspect.js";
 import { containerSteps } from "./containerSteps.js";
 import type { Definition } from "./definitionSchema.js";
 import { type ExecOutcome, execGaveUp, lockOutcome } from "./execProblem.js";
 import type { ContainerReport, HostResult, PackageChange, StepResult } from "./operationResult.js";
 import { parseStepMarkers } from "./parseStepMarkers.js";
+import { parseShadows } from "./shadowScan.js";
 import { parseStateFile } from "./stateFile.js";
 import { containerStepIds, UPGRADE_STEPS } from "./upgradeScript.js";
 
@@ -13,7 +14,6 @@ export interface UpgradeReportInput {
   packages: readonly string[];
   dryRun: boolean;
   definitions: readonly Definition[];
-  readFiles?: readonly string[];
   /** The run's outcome; absent when the host could not be reached at all (then `unreachable`). */
   exec?: ExecOutcome;
   unreachable?: string;
@@ -83,9 +83,13 @@ function aptError(output: string | undefined): string {
 function describe(input: UpgradeReportInput, names: readonly string[]): Map<string, string> {
   const pkgs = input.packages.join(" ");
   const d = new Map<string, string>([
-    [UPGRADE_STEPS.simulate, `simulate apt-get install --only-upgrade ${pkgs}`],
+    [UPGRADE_STEPS.resolve, `resolve ${pkgs} to installed packages`],
+    [
+      UPGRADE_STEPS.simulate,
+      `simulate apt-get install --only-upgrade ${pkgs} (refused if it would remove a package)`,
+    ],
     [UPGRADE_STEPS.update, "apt-get update"],
-    [UPGRADE_STEPS.install, `apt-get install --only-upgrade -y ${pkgs}`],
+    [UPGRADE_STEPS.install, `apt-get install --only-upgrade --no-remove -y ${pkgs}`],
     [UPGRADE_STEPS.hostRoot, "bind the host's / as the containers' lower layer"],
   ]);
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
@@ -118,8 +122,14 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const names = inspect.containers;
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
   const hostIds = input.dryRun
-    ? [UPGRADE_STEPS.simulate]
-    : [UPGRADE_STEPS.update, UPGRADE_STEPS.install, UPGRADE_STEPS.hostRoot];
+    ? [UPGRADE_STEPS.resolve, UPGRADE_STEPS.simulate]
+    : [
+        UPGRADE_STEPS.resolve,
+        UPGRADE_STEPS.update,
+        UPGRADE_STEPS.simulate,
+        UPGRADE_STEPS.install,
+        UPGRADE_STEPS.hostRoot,
+      ];
   const skipped = new Set(
     stdout
       .split("\n")
@@ -148,16 +158,15 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   });
   if (lock.waited) steps.unshift(lock.waited);
 
+  const shadows = parseShadows(stdout);
   const containers = names.map((name): ContainerReport => {
     const state = inspect.state.get(name);
     const inside = inspect.inside.get(name);
     const stateFile = parseStateFile(inspect.stateFile.get(name) ?? "");
     const health = markers.steps.find((s) => s.id === `${name}.health`);
-    const sees: Record<string, string> = { ...(inside?.sees ?? {}) };
-    (input.readFiles ?? []).forEach((path, i) => {
-      const text = inside?.files.get(i);
-      if (typeof text === "string") sees[path] = text;
-    });
+    const shadowed = [
+      ...new Set(shadows.filter((s) => s.name === name && s.kind !== "conffile").map((s) => s.pkg)),
+    ];
     return {
       name,
       state: state === "RUNNING" ? "running" : state === "STOPPED" ? "stopped" : "absent",
@@ -165,8 +174,9 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
       ...(health && (health.status === "applied" || health.status === "failed")
         ? { healthy: health.status === "applied" }
         : {}),
-      ...(inside ? { sees } : {}),
-      ...(inside?.staleMappings === undefined ? {} : { staleMappings: inside.staleMappings }),
+      ...(inside ? { sees: { ...inside.sees } } : {}),
+      ...staleFields(inside),
+      ...(shadowed.length > 0 ? { shadowed } : {}),
     };
   });
   const result: HostResult = {
@@ -180,6 +190,13 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const running = steps.find((s) => s.status === "failed" && s.exitCode === null);
   const gaveUp = execGaveUp(exec, input.timeoutSeconds, running?.description);
   if (gaveUp) return { ...result, ...gaveUp };
+  // Cut output may have lost any marker (a failed step, a container's report): never a success.
+  if (exec.truncated)
+    return {
+      ...result,
+      outcome: "failed",
+      error: "the host's output was cut at the capture limit: its report cannot be trusted",
+    };
   const hostFailed = steps.find((s) => s.status === "failed" && !s.id.includes("."));
   if (hostFailed) {
     return {
@@ -188,11 +205,17 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
       error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${aptError(hostFailed.output)}`,
     };
   }
+  const hostHas = new Map((result.packages ?? []).map((p) => [p.name, p.after]));
   const bad = containers.flatMap((c) => {
     const why: string[] = [];
     const failedStep = steps.find((s) => s.status === "failed" && s.id.startsWith(`${c.name}.`));
     if (failedStep) why.push(`${failedStep.id.slice(c.name.length + 1)} failed`);
-    if ((c.staleMappings ?? 0) > 0) why.push(`${c.staleMappings} processes map replaced files`);
+    // A dry run restarts nothing: its containers are expected to see the old versions.
+    if (!input.dryRun && c.state === "running")
+      why.push(...insideProblems(inspect.inside.get(c.name), input.packages, hostHas));
+    if (!input.dryRun && c.state === "running")
+      for (const s of shadows.filter((s) => s.name === c.name && s.kind !== "conffile"))
+        why.push(`its delta shadows ${s.pkg}: ${s.kind} ${s.path}`);
     return why.length === 0 ? [] : [`${c.name} (${why.join(", ")})`];
   });
   if (bad.length > 0) return { ...result, outcome: "failed", error: `containers failed: ${bad.join("; ")}` };
@@ -204,4 +227,43 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
     };
   }
   return result;
+}
+
+/** The stale-mapping fields of a container's report: unknown is never reported as 0. */
+function staleFields(inside: InsideReport | undefined): Partial<ContainerReport> {
+  if (!inside) return {};
+  const known = inside.unknown.length === 0 && inside.staleMappings !== undefined;
+  return {
+    ...(known ? { staleMappings: inside.staleMappings } : {}),
+    ...(inside.stale.length > 0 ? { staleProcesses: inside.stale } : {}),
+    ...(inside.unknown.length > 0 ? { staleUnknown: inside.unknown } : {}),
+  };
+}
+
+/**
+ * Why a running container, after its restart, does not provably run the host's new packages:
+ * no whole report from inside, a version its own dpkg reports that is not the host's, a process
+ * still mapping a replaced file, or mappings it could not read.
+ */
+function insideProblems(
+  inside: InsideReport | undefined,
+  packages: readonly string[],
+  hostHas: Map<string, string | undefined>,
+): string[] {
+  if (!inside) return ["gave no report from inside"];
+  const why: string[] = [];
+  if (!inside.complete)
+    why.push(inside.cut ? "its report from inside was cut" : "its report from inside is incomplete");
+  for (const p of packages) {
+    const host = hostHas.get(p);
+    const seen = inside.sees[p];
+    if (host !== undefined && seen !== host)
+      why.push(
+        `sees ${p} ${seen === undefined ? "nothing" : seen === "-" ? "not installed" : seen}, the host has ${host}`,
+      );
+  }
+  for (const s of inside.stale) why.push(`${s.command} (pid ${s.pid}) maps replaced ${s.file}`);
+  if (inside.unknown.length > 0)
+    why.push(`cannot read the mappings of ${inside.unknown.join(", ")}: stale mappings unknown`);
+  return why;
 }

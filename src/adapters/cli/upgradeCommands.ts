@@ -18,8 +18,6 @@ import {
   withExecutor,
 } from "./operationContext.js";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
-
 /**
  * Prints a usage problem (exit 2) or the result in the asked format (exit 0 or 1). In text, the
  * evidence of `affected` (which file each container shadows, and how) is shown under its host.
@@ -70,11 +68,6 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
       "simulate with apt-get -s: show versions that would change; write nothing, restart nothing",
     )
     .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
-    .option(
-      "--read-file <path>",
-      "also report this file's first line as seen inside each container (repeatable)",
-      collect,
-    )
     .option("--dpkg-lock-timeout <seconds>", "how long apt waits for a held dpkg lock before failing", (v) =>
       Number(v),
     )
@@ -99,7 +92,6 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
               ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
               dryRun: opts.dryRun === true,
               definitions: outcome.definitions.map((d) => d.value),
-              ...(opts.readFile === undefined ? {} : { readFiles: opts.readFile }),
               ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
               holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),
             },
