@@ -100,6 +100,8 @@ export interface InspectMarkers {
 /** Reads the inspection markers of an upgrade or affected script's stdout. */
 export function parseInspectMarkers(stdout: string): InspectMarkers {
   const out: InspectMarkers = { containers: [], state: new Map(), stateFile: new Map(), inside: new Map() };
+  // Containers whose report printed `end`: anything after it is not the script's, and not believed.
+  const ended = new Set<string>();
   for (const raw of stdout.split("\n")) {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
     const m = /^::hostroot-(container|state|statefile|inside|inside-cut) ([a-z0-9-]+)(?: (.*))?$/.exec(line);
@@ -110,7 +112,8 @@ export function parseInspectMarkers(stdout: string): InspectMarkers {
     } else if (kind === "state") out.state.set(name, rest);
     else if (kind === "statefile") out.stateFile.set(name, rest);
     else if (kind === "inside-cut") report(out, name).cut = true;
-    else insideLine(report(out, name), rest);
+    else if (ended.has(name)) report(out, name).cut = true;
+    else if (insideLine(report(out, name), rest)) ended.add(name);
   }
   for (const r of out.inside.values()) if (r.cut) r.complete = false;
   return out;
@@ -125,13 +128,8 @@ function report(out: InspectMarkers, name: string): InsideReport {
   return r;
 }
 
-function insideLine(r: InsideReport, text: string): void {
-  // Anything after `end` is not the script's: a report is believed only up to its end.
-  if (r.complete) {
-    r.complete = false;
-    r.cut = true;
-    return;
-  }
+/** Reads one line of a container's report into `r`; true for its `end` line. */
+function insideLine(r: InsideReport, text: string): boolean {
   const sees = /^sees ([a-z0-9][a-z0-9+.-]+) (\S+)$/.exec(text);
   const map = /^stale-map ([0-9]{1,10}) ([A-Za-z0-9._-]+) (\/.*)$/.exec(text);
   const unknown = /^unknown-map ([0-9]{1,10}) ([A-Za-z0-9._-]+)$/.exec(text);
@@ -140,7 +138,11 @@ function insideLine(r: InsideReport, text: string): void {
   else if (map) r.stale.push({ pid: Number(map[1]), command: map[2] as string, file: map[3] as string });
   else if (unknown) r.unknown.push(`${unknown[2]} (pid ${unknown[1]})`);
   else if (stale) r.staleMappings = Number(stale[1]);
-  else if (text === "end") r.complete = r.staleMappings !== undefined;
+  else if (text === "end") {
+    r.complete = r.staleMappings !== undefined;
+    return true;
+  }
+  return false;
 }
 
 /** The PATH hostroot's scripts run with on a host (the SSH login's PATH varies). */

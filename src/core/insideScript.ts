@@ -36,12 +36,16 @@ for d in /proc/[0-9]*; do
   [ -n "$c" ] || c=-
   hit=0
   bad=0
+  seen=$nl
   while IFS= read -r line; do
     case $line in
       'S '*)
         t=$(readlink -- "\${line#S }" 2>/dev/null) || { bad=1; continue; }
         t=\${t% (deleted)}
         case $list in *"$nl$t$nl"* | *"$nl\${t#/usr}$nl"*) ;; *) continue ;; esac
+        # One line per process and file, however many segments of the file it maps.
+        case $seen in *"$nl$t$nl"*) continue ;; esac
+        seen=$seen$t$nl
         printf 'stale-map %s %s %s\\n' "$pid" "$c" "$t"
         hit=1
         ;;
