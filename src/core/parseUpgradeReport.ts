@@ -202,7 +202,12 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
     return {
       ...result,
       outcome: "failed",
-      error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${aptError(hostFailed.output)}`,
+      // Every name that did not resolve is named, not only the first.
+      error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${
+        hostFailed.id === UPGRADE_STEPS.resolve
+          ? (hostFailed.output ?? "").split("\n").join("; ")
+          : aptError(hostFailed.output)
+      }`,
     };
   }
   const hostHas = new Map((result.packages ?? []).map((p) => [p.name, p.after]));

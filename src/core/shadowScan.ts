@@ -4,8 +4,10 @@
  * every file of the package the container's delta shadows: KIND `file` (its own copy), `symlink`,
  * `whiteout` (a 0/0 char device: the file is deleted in the container) or `opaque` (a dir of the
  * package made opaque in the delta, with package content below it). Such a container does not
- * get the host's fix for that file. A conffile the container changed is KIND `conffile`: its
- * own configuration, not a missed fix. Read from the host, so a container cannot hide it.
+ * get the host's fix for that file. Its own copy of dpkg's database (`/var/lib/dpkg/status` or the
+ * package's file list) is reported as a `file` too. A conffile the container changed is KIND
+ * `conffile`: its own configuration, not a missed fix. Read from the host, so a container cannot
+ * hide it.
  */
 export const SHADOW_FUNCTION = `hostroot_shadows() {
   p=$1
@@ -15,6 +17,10 @@ export const SHADOW_FUNCTION = `hostroot_shadows() {
   conf=$nl$(dpkg-query -W -f='\${Conffiles}\\n' -- "$p" 2>/dev/null | sed -n 's/^ \\(\\/[^ ]*\\) .*/\\1/p')$nl
   for n in $hostroot_names; do
     d=$hostroot_lxc/$n/delta0
+    # Its own copy of dpkg's database: from inside, it sees the versions of the day it was copied.
+    for f in /var/lib/dpkg/status "/var/lib/dpkg/info/$p.list"; do
+      [ -e "$d$f" ] && printf '::hostroot-shadow %s %s file %s\\n' "$n" "$p" "$f"
+    done
     printf '%s' "$files" | while IFS= read -r f; do
       case $f in /*) ;; *) continue ;; esac
       [ "$f" = /. ] && continue
