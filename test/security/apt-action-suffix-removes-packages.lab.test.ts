@@ -121,4 +121,31 @@ describe.skipIf(labSkipReason !== undefined).sequential("attack: apt action suff
       "1.1\n",
     );
   }, 120_000);
+
+  it("an upgrade that would make apt remove another package fails before changing anything", async () => {
+    // demo-libfoo 1.5 conflicts with demo-libfoo++: installing it means removing that package.
+    const published = await publishDemoPackage("1.5", {
+      stateDir: lab.stateDir,
+      conflicts: [DEMO_PLUS_PACKAGE],
+    });
+    expect(published.kind).toBe("published");
+    const out = await upgradeHosts(
+      { config: lab.config, packages: ["demo-libfoo"], dryRun: false, definitions: [def], holder: "t" },
+      { executor: lab.executor },
+    );
+    if (out.kind !== "done") throw new Error(out.message);
+    const h1 = out.result.hosts[0];
+    expect(h1?.outcome).toBe("failed");
+    expect(h1?.error).toBe(
+      `simulate apt-get install --only-upgrade demo-libfoo (refused if it would remove a package) failed (exit 1): E: apt would remove ${DEMO_PLUS_PACKAGE} (an upgrade never removes a package; nothing was changed)`,
+    );
+    expect(h1?.steps.map((s) => `${s.id}:${s.status}`).slice(0, 4)).toEqual([
+      "resolve:applied",
+      "apt-update:applied",
+      "apt-simulate:failed",
+      "apt-install:not-run",
+    ]);
+    expect(await installed(DEMO_PLUS_PACKAGE)).toBe("installed");
+    expect(await version("demo-libfoo")).toBe("1.0");
+  }, 120_000);
 });

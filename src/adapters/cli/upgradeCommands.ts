@@ -20,7 +20,8 @@ import {
 
 /**
  * Prints a usage problem (exit 2) or the result in the asked format (exit 0 or 1). In text, the
- * evidence of `affected` (which file each container shadows, and how) is shown under its host.
+ * evidence of `affected` (which file each container shadows, and how, and which processes still
+ * map replaced files) is shown under its host.
  */
 function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_FORMATS)[number]): number {
   if (out.kind === "usage") {
@@ -31,11 +32,13 @@ function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_F
   if (out.result.operation === "affected") {
     for (const h of out.result.hosts) {
       const scan = h.steps.find((s) => s.id === "scan")?.output;
-      if (scan)
-        notes.set(
-          h.host,
-          scan.split("\n").map((l) => `shadows ${l}`),
-        );
+      // Processes still running replaced code (after an upgrade without restart), or unknown.
+      const stale = h.steps.find((s) => s.id === "stale")?.output;
+      const lines = [
+        ...(scan ? scan.split("\n").map((l) => `shadows ${l}`) : []),
+        ...(stale ? stale.split("\n").map((l) => `stale ${l}`) : []),
+      ];
+      if (lines.length > 0) notes.set(h.host, lines);
     }
   }
   return printResult(io, out.result, format, notes);

@@ -43,6 +43,11 @@ while True:
 export interface PublishOptions {
   stateDir?: string;
   packageName?: string;
+  /**
+   * Packages this version conflicts with (`Conflicts:`), so that upgrading to it would make apt
+   * remove them: for showing that an upgrade never removes a package. Applies to a new build only.
+   */
+  conflicts?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -72,6 +77,10 @@ export async function publishDemoPackage(
   if (!VERSION.test(version))
     return { kind: "invalid", reason: `not a Debian version without epoch: ${version}` };
   if (!PACKAGE.test(pkg)) return { kind: "invalid", reason: `not a Debian package name: ${pkg}` };
+  const conflicts = options.conflicts ?? [];
+  const badConflict = conflicts.find((c) => !PACKAGE.test(c));
+  if (badConflict !== undefined)
+    return { kind: "invalid", reason: `not a Debian package name: ${badConflict}` };
   const repo = labPaths(resolveStateDir(options.stateDir)).repo;
   const pool = join(repo, "pool");
   const builds = join(repo, "builds");
@@ -87,7 +96,7 @@ export async function publishDemoPackage(
     const arch = (await runOk(["dpkg", "--print-architecture"])).trim();
     const deb = join(pool, `${pkg}_${version}_${arch}.deb`);
     const reused = existsSync(deb);
-    if (!reused) await buildDeb(pkg, version, arch, deb, repo);
+    if (!reused) await buildDeb(pkg, version, arch, deb, repo, conflicts);
     const plus = join(pool, `${DEMO_PLUS_PACKAGE}_${version}_all.deb`);
     if (pkg === DEMO_PACKAGE && !existsSync(plus)) await buildPlusDeb(version, plus, repo);
     const stamp = `${Date.now()}-${process.pid}`;
@@ -119,6 +128,7 @@ async function buildDeb(
   arch: string,
   deb: string,
   repo: string,
+  conflicts: readonly string[],
 ): Promise<void> {
   const multiarch = (await runOk(["dpkg-architecture", "-qDEB_HOST_MULTIARCH"])).trim();
   const stage = join(repo, `stage-${process.pid}`);
@@ -135,6 +145,7 @@ async function buildDeb(
       "Maintainer: hostroot lab <lab@hostroot.invalid>",
       "Section: libs",
       "Priority: optional",
+      ...(conflicts.length > 0 ? [`Conflicts: ${conflicts.join(", ")}`] : []),
       "Description: hostroot lab demo library",
       " A stand-in for a host library whose upgrade every container must see after a restart.",
       "",
