@@ -224,6 +224,10 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
     return why.length === 0 ? [] : [`${c.name} (${why.join(", ")})`];
   });
   if (bad.length > 0) return { ...result, outcome: "failed", error: `containers failed: ${bad.join("; ")}` };
+  // The final marker without every host step's own markers is no proof that they ran.
+  const unproven = steps.find((s) => s.status === "not-run" && !s.id.includes("."));
+  if (unproven)
+    return { ...result, outcome: "failed", error: `${unproven.description}: no report that it ran` };
   if (!markers.completed || exec.code !== 0) {
     return {
       ...result,
