@@ -480,7 +480,7 @@ for f in "$p"/*/hostroot.json; do
   [ "$s" = RUNNING ] || continue
   for pkg in "$@"; do
     v=$(lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
-      'if [ -r "/usr/lib/$1/VERSION" ]; then head -n1 "/usr/lib/$1/VERSION"; else dpkg-query -W -f="\\\${Version}" "$1"; fi' \\
+      'dpkg-query -W -f="\\\${Version}" -- "$1"' \\
       hostroot-sees "$pkg" 2>/dev/null </dev/null) || v=
     printf '%s sees %s %s %s\\n' "$m" "$n" "$pkg" "\${v:--}"
   done
