@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { parseAffectedReport } from "../../src/core/affectedScript.js";
 import { INSIDE_SCRIPT } from "../../src/core/insideScript.js";
+import { renderHostResult } from "../../src/core/markdown/renderHostResult.js";
 
 // Attack (or plain misconfiguration): a container in which /proc/PID/map_files cannot be read,
 // as in an unprivileged container (following those links needs CAP_SYS_ADMIN over the host's
@@ -63,5 +64,7 @@ describe("attack: unreadable map_files reported as no stale mappings", () => {
     expect(app?.staleUnknown?.length).toBeGreaterThan(0);
     expect(r.outcome).toBe("failed");
     expect(r.error).toMatch(/^app: cannot read the mappings of .+: stale mappings unknown$/);
+    // The pull request comment says unknown where it used to say 0.
+    expect(renderHostResult(r)).toMatch(/\| `app` \| running \|.*\| ⚠️ unknown \|/);
   });
 });
