@@ -73,7 +73,7 @@ export async function affected(req: AffectedRequest, deps: OperationDeps): Promi
   const parts = [`${shadowing} of ${containers.length} containers shadow its files`];
   if (stale > 0) parts.push(`${stale} still map replaced files (restart them)`);
   if (unknown > 0) parts.push(`${unknown} whose mappings could not be read (stale unknown)`);
-  if (missed > 0) parts.push(`${missed} hosts not scanned`);
+  if (missed > 0) parts.push(`${missed} hosts without a full answer (see their errors)`);
   return {
     kind: "done",
     result: {
