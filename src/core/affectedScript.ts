@@ -3,6 +3,7 @@ import { containerPaths } from "./containerPaths.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { ExecOutcome } from "./execProblem.js";
 import { execGaveUp } from "./execProblem.js";
+import { staleFields } from "./insideVerdict.js";
 import type { ContainerReport, HostResult, PackageChange } from "./operationResult.js";
 import { parseShadows, SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg } from "./shellQuote.js";
@@ -66,15 +67,12 @@ export function parseAffectedReport(input: {
     const shadowed = [
       ...new Set(shadows.filter((s) => s.name === name && s.kind !== "conffile").map((s) => s.pkg)),
     ];
-    const known = inside?.complete && inside.unknown.length === 0;
     return {
       name,
       state: state === "RUNNING" ? "running" : state === "STOPPED" ? "stopped" : "absent",
       ...(file.kind === "ok" ? { commit: file.state.commit } : {}),
       ...(inside ? { sees: inside.sees } : {}),
-      ...(known ? { staleMappings: inside.staleMappings } : {}),
-      ...(inside && inside.stale.length > 0 ? { staleProcesses: inside.stale } : {}),
-      ...(inside && inside.unknown.length > 0 ? { staleUnknown: inside.unknown } : {}),
+      ...staleFields(inside),
       shadowed,
     };
   });

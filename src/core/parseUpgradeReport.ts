@@ -1,7 +1,8 @@
-import { type InsideReport, parseInspectMarkers } from "./containerInspect.js";
+import { parseInspectMarkers } from "./containerInspect.js";
 import { containerSteps } from "./containerSteps.js";
 import type { Definition } from "./definitionSchema.js";
 import { type ExecOutcome, execGaveUp, lockOutcome } from "./execProblem.js";
+import { insideProblems, staleFields } from "./insideVerdict.js";
 import type { ContainerReport, HostResult, PackageChange, StepResult } from "./operationResult.js";
 import { parseStepMarkers } from "./parseStepMarkers.js";
 import { parseShadows } from "./shadowScan.js";
@@ -224,10 +225,6 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
     return why.length === 0 ? [] : [`${c.name} (${why.join(", ")})`];
   });
   if (bad.length > 0) return { ...result, outcome: "failed", error: `containers failed: ${bad.join("; ")}` };
-  // The final marker without every host step's own markers is no proof that they ran.
-  const unproven = steps.find((s) => s.status === "not-run" && !s.id.includes("."));
-  if (unproven)
-    return { ...result, outcome: "failed", error: `${unproven.description}: no report that it ran` };
   if (!markers.completed || exec.code !== 0) {
     return {
       ...result,
@@ -235,44 +232,9 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
       error: `the host script ended early (exit ${exec.code ?? "none"})`,
     };
   }
+  // The final marker without every host step's own markers is no proof that they ran.
+  const unproven = steps.find((s) => s.status === "not-run" && !s.id.includes("."));
+  if (unproven)
+    return { ...result, outcome: "failed", error: `${unproven.description}: no report that it ran` };
   return result;
-}
-
-/** The stale-mapping fields of a container's report: unknown is never reported as 0. */
-function staleFields(inside: InsideReport | undefined): Partial<ContainerReport> {
-  if (!inside) return {};
-  const known = inside.unknown.length === 0 && inside.staleMappings !== undefined;
-  return {
-    ...(known ? { staleMappings: inside.staleMappings } : {}),
-    ...(inside.stale.length > 0 ? { staleProcesses: inside.stale } : {}),
-    ...(inside.unknown.length > 0 ? { staleUnknown: inside.unknown } : {}),
-  };
-}
-
-/**
- * Why a running container, after its restart, does not provably run the host's new packages:
- * no whole report from inside, a version its own dpkg reports that is not the host's, a process
- * still mapping a replaced file, or mappings it could not read.
- */
-function insideProblems(
-  inside: InsideReport | undefined,
-  packages: readonly string[],
-  hostHas: Map<string, string | undefined>,
-): string[] {
-  if (!inside) return ["gave no report from inside"];
-  const why: string[] = [];
-  if (!inside.complete)
-    why.push(inside.cut ? "its report from inside was cut" : "its report from inside is incomplete");
-  for (const p of packages) {
-    const host = hostHas.get(p);
-    const seen = inside.sees[p];
-    if (host !== undefined && seen !== host)
-      why.push(
-        `sees ${p} ${seen === undefined ? "nothing" : seen === "-" ? "not installed" : seen}, the host has ${host}`,
-      );
-  }
-  for (const s of inside.stale) why.push(`${s.command} (pid ${s.pid}) maps replaced ${s.file}`);
-  if (inside.unknown.length > 0)
-    why.push(`cannot read the mappings of ${inside.unknown.join(", ")}: stale mappings unknown`);
-  return why;
 }
