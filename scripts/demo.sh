@@ -37,7 +37,7 @@ hostroot lab publish 1.1
 
 say "hostroot upgrade-hosts demo-libfoo: rolling upgrade, then a full stop/start of each container"
 rc=0
-hostroot upgrade-hosts demo-libfoo --read-file /usr/lib/demo-libfoo/VERSION || rc=$?
+hostroot upgrade-hosts demo-libfoo || rc=$?
 
 say "hostroot status --packages demo-libfoo: what every container sees now"
 hostroot status --packages demo-libfoo || rc=$?

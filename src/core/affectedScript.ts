@@ -3,47 +3,18 @@ import { containerPaths } from "./containerPaths.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { ExecOutcome } from "./execProblem.js";
 import { execGaveUp } from "./execProblem.js";
+import { staleFields } from "./insideVerdict.js";
 import type { ContainerReport, HostResult, PackageChange } from "./operationResult.js";
+import { parseShadows, SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg } from "./shellQuote.js";
 import { parseStateFile } from "./stateFile.js";
 
 /**
- * For each package (its file list from the host's dpkg) and each hostroot container, prints
- * `::hostroot-shadow NAME PKG KIND PATH` for every file of the package the container's delta
- * shadows: KIND `file` (its own copy), `symlink`, `whiteout` (a 0/0 char device: the file is
- * deleted in the container) or `opaque` (a dir of the package made opaque in the delta, with
- * package content below it). Such a container does not get the host's fix for that file.
- */
-const SHADOW_FUNCTION = `hostroot_shadows() {
-  p=$1
-  nl='
-'
-  files=$nl$(dpkg-query -L -- "$p" 2>/dev/null)$nl
-  for n in $hostroot_names; do
-    d=$hostroot_lxc/$n/delta0
-    printf '%s' "$files" | while IFS= read -r f; do
-      case $f in /*) ;; *) continue ;; esac
-      [ "$f" = /. ] && continue
-      t=$d$f
-      if [ -L "$t" ]; then k=symlink
-      elif [ -c "$t" ]; then k=whiteout
-      elif [ -f "$t" ]; then k=file
-      elif [ -d "$t" ]; then
-        case $files in *"$nl$f/"*) ;; *) continue ;; esac
-        [ "$(getfattr --only-values -h -n trusted.overlay.opaque -- "$t" 2>/dev/null)" = y ] || continue
-        k=opaque
-      else continue
-      fi
-      printf '::hostroot-shadow %s %s %s %s\\n' "$n" "$p" "$k" "$f"
-    done
-  done
-}`;
-
-/**
  * ONE read-only sh script per host for `affected`: the host's version of each package, and for
  * every hostroot container its state, which package files its delta shadows, and (when it runs)
- * what it sees from inside and whether it still maps replaced files. It takes no host lock:
- * it changes nothing, and must not queue behind a long upgrade.
+ * what it sees from inside and which processes still map replaced files of the packages (the
+ * "before restart" view after an upgrade made without restarting the containers). It takes no
+ * host lock: it changes nothing, and must not queue behind a long upgrade.
  */
 export function affectedScript(packages: readonly string[], lxcPath: string): string {
   if (packages.length === 0) throw new Error("affectedScript: no packages");
@@ -55,7 +26,7 @@ export function affectedScript(packages: readonly string[], lxcPath: string): st
     `PATH=${quoteArg(HOST_SCRIPT_PATH)}`,
     "LC_ALL=C",
     "export PATH LC_ALL",
-    inspectFunctions(lxc, packages, []),
+    inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
     "hostroot_names=$(hostroot_containers)",
     `for p in ${pkgs}; do`,
@@ -87,28 +58,47 @@ export function parseAffectedReport(input: {
     const v = lines.find((l) => l.startsWith(`::hostroot-pkg now ${name} `))?.split(" ")[3];
     return { name, ...(v === undefined || v === "-" ? {} : { before: v, after: v }) };
   });
-  const shadows = lines.flatMap((l) => {
-    const m = /^::hostroot-shadow ([a-z0-9-]+) (\S+) (file|symlink|whiteout|opaque) (\/.*)$/.exec(l);
-    return m
-      ? [{ name: m[1] as string, pkg: m[2] as string, kind: m[3] as string, path: m[4] as string }]
-      : [];
-  });
+  const shadows = parseShadows(exec.stdout);
   const inspect = parseInspectMarkers(exec.stdout);
   const containers = inspect.containers.map((name): ContainerReport => {
     const state = inspect.state.get(name);
     const file = parseStateFile(inspect.stateFile.get(name) ?? "");
     const inside = inspect.inside.get(name);
-    const shadowed = [...new Set(shadows.filter((s) => s.name === name).map((s) => s.pkg))];
+    const shadowed = [
+      ...new Set(shadows.filter((s) => s.name === name && s.kind !== "conffile").map((s) => s.pkg)),
+    ];
     return {
       name,
       state: state === "RUNNING" ? "running" : state === "STOPPED" ? "stopped" : "absent",
       ...(file.kind === "ok" ? { commit: file.state.commit } : {}),
       ...(inside ? { sees: inside.sees } : {}),
-      ...(inside?.staleMappings === undefined ? {} : { staleMappings: inside.staleMappings }),
+      ...staleFields(inside),
       shadowed,
     };
   });
-  const evidence = shadows.map((s) => `${s.name}: ${s.pkg}: ${s.kind} ${s.path}`).join("\n");
+  const evidence = shadows
+    .filter((s) => s.kind !== "conffile")
+    .map((s) => `${s.name}: ${s.pkg}: ${s.kind} ${s.path}`)
+    .join("\n");
+  const running = containers.filter((c) => c.state === "running");
+  // Fails closed: a running container without a whole report, or with unreadable mappings, is named.
+  const unknown = running.flatMap((c) => {
+    const inside = inspect.inside.get(c.name);
+    if (!inside?.complete) return [`${c.name} gave no whole report from inside`];
+    return inside.unknown.length > 0
+      ? [`${c.name}: cannot read the mappings of ${inside.unknown.join(", ")}: stale mappings unknown`]
+      : [];
+  });
+  const staleLines = running.flatMap((c) =>
+    (c.staleProcesses ?? []).map((p) => `${c.name}: ${p.command} (pid ${p.pid}) maps replaced ${p.file}`),
+  );
+  const stale = {
+    id: "stale",
+    description: `look for processes still mapping replaced files of ${input.packages.join(" ")}`,
+    status: "applied" as const,
+    ...(staleLines.length + unknown.length === 0 ? {} : { output: [...staleLines, ...unknown].join("\n") }),
+  };
+  const missing = packages.filter((p) => p.after === undefined).map((p) => p.name);
   const scan = {
     id: "scan",
     description: `look for files of ${input.packages.join(" ")} shadowed by container deltas`,
@@ -116,14 +106,34 @@ export function parseAffectedReport(input: {
     exitCode: exec.code,
     ...(evidence === "" ? {} : { output: evidence }),
   };
-  const result: HostResult = { ...base, outcome: "succeeded", steps: [scan], packages, containers };
+  const result: HostResult = { ...base, outcome: "succeeded", steps: [scan, stale], packages, containers };
   const gaveUp = execGaveUp(exec, input.timeoutSeconds, undefined);
-  if (gaveUp) return { ...result, ...gaveUp, steps: [{ ...scan, status: "failed" }] };
+  if (gaveUp) return { ...result, ...gaveUp, steps: [{ ...scan, status: "failed" }, stale] };
+  if (exec.truncated)
+    return {
+      ...result,
+      outcome: "failed",
+      error: "the host's output was cut at the capture limit: its report cannot be trusted",
+    };
+  // Same rule as upgrade-hosts: a name is exactly one installed package, or the answer is wrong.
+  if (missing.length > 0)
+    return {
+      ...result,
+      outcome: "failed",
+      error: `not an installed package on this host: ${missing.join(", ")}`,
+    };
+  if (unknown.length > 0)
+    return {
+      ...result,
+      outcome: "failed",
+      steps: [scan, { ...stale, status: "failed" }],
+      error: unknown.join("; "),
+    };
   if (exec.code !== 0 || !lines.includes("::hostroot-done")) {
     return {
       ...result,
       outcome: "failed",
-      steps: [{ ...scan, status: "failed" }],
+      steps: [{ ...scan, status: "failed" }, stale],
       error: `the host script ended early (exit ${exec.code ?? "none"})`,
     };
   }

@@ -1,48 +1,17 @@
 import { CONTAINER_PATH, lxcAttach } from "./hostCommands.js";
+import { INSIDE_SCRIPT } from "./insideScript.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
-
-/**
- * Runs inside a container (via lxc-attach), read-only: for each package, the version the
- * container's own dpkg database reports (`sees PKG VERSION`, `-` when not installed: a delta
- * that shadows /var/lib/dpkg shows here), then the first line of each file after `--`
- * (`file I TEXT` or `missing I`), then `stale N`: how many processes map a file of those
- * packages whose link count is 0. dpkg replaces files by rename, and through OverlayFS a mapping
- * of the replaced file shows no "(deleted)" marker, so the link count of the mapped file, read
- * through /proc/PID/map_files, is the signal. It writes nothing (a temp file would land in the
- * delta). dpkg lists merged-/usr paths as /lib/..., so a mapped /usr/lib/... also matches /lib/....
- */
-const INSIDE_SCRIPT = `nl='
-'
-list=
-while [ "$#" -gt 0 ]; do
-  p=$1
-  shift
-  if [ "$p" = -- ]; then break; fi
-  v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=
-  case $v in ?i?'|'?*) v=\${v#*|} ;; *) v=- ;; esac
-  printf 'sees %s %s\\n' "$p" "$v"
-  list=$list$nl$(dpkg-query -L -- "$p" 2>/dev/null)
-done
-list=$list$nl
-i=0
-for f in "$@"; do
-  i=$((i + 1))
-  if [ -f "$f" ] && [ -r "$f" ]; then printf 'file %s %s\\n' "$i" "$(head -c 256 -- "$f" | head -n 1)"; else printf 'missing %s\\n' "$i"; fi
-done
-pids=
-stale=0
-for m in $(find -L /proc/[0-9]*/map_files -mindepth 1 -maxdepth 1 -links 0 2>/dev/null); do
-  t=$(readlink -- "$m" 2>/dev/null) || continue
-  t=\${t% (deleted)}
-  case $list in *"$nl$t$nl"* | *"$nl\${t#/usr}$nl"*) ;; *) continue ;; esac
-  pid=\${m#/proc/}
-  pid=\${pid%%/*}
-  case " $pids " in *" $pid "*) ;; *) pids="$pids $pid"; stale=$((stale + 1)) ;; esac
-done
-printf 'stale %s\\n' "$stale"`;
 
 /** Most lines kept from one container's report: a container cannot flood the host's output. */
 export const INSIDE_LINE_LIMIT = 200;
+/** Longest line (bytes) kept from a container; a longer one is cut and the report marked cut. */
+export const INSIDE_LINE_BYTES = 512;
+
+/**
+ * Control characters (tab and CR included, newline kept) removed from every line a container or
+ * a step prints before it reaches the host's stdout: no line can hide text or end early.
+ */
+export const STRIP_CONTROL = String.raw`tr -d '\000-\011\013-\037\177'`;
 
 /**
  * Shell functions shared by the upgrade and affected scripts (constant text; the lxcPath and
@@ -52,23 +21,13 @@ export const INSIDE_LINE_LIMIT = 200;
  *   in marker lines;
  * - `hostroot_statefile NAME`: `::hostroot-statefile NAME <json>` (the host-owned state file);
  * - `hostroot_inspect NAME`: `::hostroot-state NAME RUNNING|STOPPED|…` and, when running, the
- *   container's own report, every line prefixed `::hostroot-inside NAME ` by the host: a
- *   container can only ever speak about itself.
+ *   container's own report (see INSIDE_SCRIPT) stripped of control characters, every line
+ *   prefixed `::hostroot-inside NAME ` by the host (a container can only ever speak about
+ *   itself), at most {@link INSIDE_LINE_LIMIT} lines of {@link INSIDE_LINE_BYTES} bytes; beyond
+ *   either, `::hostroot-inside-cut NAME`, and the report counts as incomplete.
  */
-export function inspectFunctions(
-  lxcPath: string,
-  packages: readonly string[],
-  files: readonly string[],
-): string {
-  const attach = lxcAttach("x", lxcPath, [
-    "/bin/sh",
-    "-c",
-    INSIDE_SCRIPT,
-    "hostroot-inspect",
-    ...packages,
-    "--",
-    ...files,
-  ]);
+export function inspectFunctions(lxcPath: string, packages: readonly string[]): string {
+  const attach = lxcAttach("x", lxcPath, ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect", ...packages]);
   // lxcAttach's argv is `lxc-attach -n NAME -P PATH --clear-env ...`: the name is a runtime value here.
   const afterName = shellQuote(attach.slice(3));
   return [
@@ -87,24 +46,46 @@ export function inspectFunctions(
     "hostroot_statefile() {",
     `  printf '::hostroot-statefile %s %s\\n' "$1" "$(head -c 65536 -- "$hostroot_lxc/$1/hostroot.json" | tr -d '\\000-\\037')"`,
     "}",
+    "hostroot_prefix() {",
+    "  i=0",
+    "  while IFS= read -r l; do",
+    "    i=$((i + 1))",
+    `    if [ "$i" -gt ${INSIDE_LINE_LIMIT} ]; then printf '::hostroot-inside-cut %s\\n' "$1"; break; fi`,
+    `    if [ "\${#l}" -gt ${INSIDE_LINE_BYTES} ]; then printf '::hostroot-inside-cut %s\\n' "$1"; l=$(printf '%.${INSIDE_LINE_BYTES}s' "$l"); fi`,
+    '    printf \'::hostroot-inside %s %s\\n\' "$1" "$l"',
+    "  done",
+    "}",
     "hostroot_inspect() {",
     '  s=$(lxc-info -n "$1" -P "$hostroot_lxc" -s -H 2>/dev/null) || s=',
     "  case $s in *[!A-Z]* | '') s=UNKNOWN ;; esac",
     '  printf \'::hostroot-state %s %s\\n\' "$1" "$s"',
     '  [ "$s" = RUNNING ] || return 0',
-    `  lxc-attach -n "$1" ${afterName} </dev/null 2>/dev/null | head -n ${INSIDE_LINE_LIMIT} |`,
-    '    while IFS= read -r l; do printf \'::hostroot-inside %s %s\\n\' "$1" "$l"; done',
+    `  lxc-attach -n "$1" ${afterName} </dev/null 2>/dev/null | ${STRIP_CONTROL} | head -n ${INSIDE_LINE_LIMIT + 1} | hostroot_prefix "$1"`,
     "}",
   ].join("\n");
 }
 
-/** What one container said about itself (see {@link inspectFunctions}). */
+/** A process inside a container that maps a replaced (deleted) file of a named package. */
+export interface StaleProcess {
+  pid: number;
+  /** Its command name, reduced to `[A-Za-z0-9._-]`. */
+  command: string;
+  file: string;
+}
+
+/** What one container said about itself (see INSIDE_SCRIPT). */
 export interface InsideReport {
   /** Package -> version its dpkg database reports ("-" when not installed). */
   sees: Record<string, string>;
-  /** File index (0-based, in the order asked) -> first line, or null when missing. */
-  files: Map<number, string | null>;
+  /** Processes mapping a replaced file, one entry per process and file. */
+  stale: StaleProcess[];
+  /** Processes whose mappings could not be read (`command (pid N)`): staleness unknown. */
+  unknown: string[];
   staleMappings?: number;
+  /** True when the report ended with its `end` line and was not cut: it can be believed whole. */
+  complete: boolean;
+  /** True when the host cut the report (too many or too long lines). */
+  cut: boolean;
 }
 
 /** Per container: state, state-file text and inside report, read from a script's stdout. */
@@ -119,34 +100,49 @@ export interface InspectMarkers {
 /** Reads the inspection markers of an upgrade or affected script's stdout. */
 export function parseInspectMarkers(stdout: string): InspectMarkers {
   const out: InspectMarkers = { containers: [], state: new Map(), stateFile: new Map(), inside: new Map() };
+  // Containers whose report printed `end`: anything after it is not the script's, and not believed.
+  const ended = new Set<string>();
   for (const raw of stdout.split("\n")) {
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const m = /^::hostroot-(container|state|statefile|inside) ([a-z0-9-]+)(?: (.*))?$/.exec(line);
+    const m = /^::hostroot-(container|state|statefile|inside|inside-cut) ([a-z0-9-]+)(?: (.*))?$/.exec(line);
     if (!m) continue;
     const [, kind, name, rest = ""] = m as unknown as [string, string, string, string | undefined];
     if (kind === "container") {
       if (!out.containers.includes(name)) out.containers.push(name);
     } else if (kind === "state") out.state.set(name, rest);
     else if (kind === "statefile") out.stateFile.set(name, rest);
-    else insideLine(out, name, rest);
+    else if (kind === "inside-cut") report(out, name).cut = true;
+    else if (ended.has(name)) report(out, name).cut = true;
+    else if (insideLine(report(out, name), rest)) ended.add(name);
   }
+  for (const r of out.inside.values()) if (r.cut) r.complete = false;
   return out;
 }
 
-function insideLine(out: InspectMarkers, name: string, text: string): void {
-  let report = out.inside.get(name);
-  if (!report) {
-    report = { sees: {}, files: new Map() };
-    out.inside.set(name, report);
+function report(out: InspectMarkers, name: string): InsideReport {
+  let r = out.inside.get(name);
+  if (!r) {
+    r = { sees: {}, stale: [], unknown: [], complete: false, cut: false };
+    out.inside.set(name, r);
   }
+  return r;
+}
+
+/** Reads one line of a container's report into `r`; true for its `end` line. */
+function insideLine(r: InsideReport, text: string): boolean {
   const sees = /^sees ([a-z0-9][a-z0-9+.-]+) (\S+)$/.exec(text);
-  const file = /^file ([0-9]+) ?(.*)$/.exec(text);
-  const missing = /^missing ([0-9]+)$/.exec(text);
-  const stale = /^stale ([0-9]+)$/.exec(text);
-  if (sees) report.sees[sees[1] as string] = sees[2] as string;
-  else if (file) report.files.set(Number(file[1]) - 1, file[2] as string);
-  else if (missing) report.files.set(Number(missing[1]) - 1, null);
-  else if (stale) report.staleMappings = Number(stale[1]);
+  const map = /^stale-map ([0-9]{1,10}) ([A-Za-z0-9._-]+) (\/.*)$/.exec(text);
+  const unknown = /^unknown-map ([0-9]{1,10}) ([A-Za-z0-9._-]+)$/.exec(text);
+  const stale = /^stale ([0-9]{1,10})$/.exec(text);
+  if (sees) r.sees[sees[1] as string] = sees[2] as string;
+  else if (map) r.stale.push({ pid: Number(map[1]), command: map[2] as string, file: map[3] as string });
+  else if (unknown) r.unknown.push(`${unknown[2]} (pid ${unknown[1]})`);
+  else if (stale) r.staleMappings = Number(stale[1]);
+  else if (text === "end") {
+    r.complete = r.staleMappings !== undefined;
+    return true;
+  }
+  return false;
 }
 
 /** The PATH hostroot's scripts run with on a host (the SSH login's PATH varies). */

@@ -7,6 +7,8 @@ export interface ExecOutcome {
   stdout: string;
   durationMs: number;
   failure?: "timeout" | "aborted" | "connection-lost";
+  /** True when the output hit the capture cap and was cut: markers may be missing. */
+  truncated?: boolean;
 }
 
 /** One line naming a lock holder as its holder file said. */

@@ -53,6 +53,13 @@ export interface ContainerReport {
    * the old library and needs a full stop/start.
    */
   staleMappings?: number;
+  /** Each process mapping a replaced file of the packages looked at: pid, command and file. */
+  staleProcesses?: { pid: number; command: string; file: string }[];
+  /**
+   * Processes whose mappings could not be read (`command (pid N)`): whether they still run old
+   * code is unknown, and `staleMappings` is then absent, never 0.
+   */
+  staleUnknown?: string[];
   /** Host packages whose files the container's delta shadows, so it misses their fixes. */
   shadowed?: string[];
 }

@@ -2,8 +2,10 @@ import { parseInspectMarkers } from "./containerInspect.js";
 import { containerSteps } from "./containerSteps.js";
 import type { Definition } from "./definitionSchema.js";
 import { type ExecOutcome, execGaveUp, lockOutcome } from "./execProblem.js";
+import { insideProblems, staleFields } from "./insideVerdict.js";
 import type { ContainerReport, HostResult, PackageChange, StepResult } from "./operationResult.js";
 import { parseStepMarkers } from "./parseStepMarkers.js";
+import { parseShadows } from "./shadowScan.js";
 import { parseStateFile } from "./stateFile.js";
 import { containerStepIds, UPGRADE_STEPS } from "./upgradeScript.js";
 
@@ -13,7 +15,6 @@ export interface UpgradeReportInput {
   packages: readonly string[];
   dryRun: boolean;
   definitions: readonly Definition[];
-  readFiles?: readonly string[];
   /** The run's outcome; absent when the host could not be reached at all (then `unreachable`). */
   exec?: ExecOutcome;
   unreachable?: string;
@@ -83,9 +84,13 @@ function aptError(output: string | undefined): string {
 function describe(input: UpgradeReportInput, names: readonly string[]): Map<string, string> {
   const pkgs = input.packages.join(" ");
   const d = new Map<string, string>([
-    [UPGRADE_STEPS.simulate, `simulate apt-get install --only-upgrade ${pkgs}`],
+    [UPGRADE_STEPS.resolve, `resolve ${pkgs} to installed packages`],
+    [
+      UPGRADE_STEPS.simulate,
+      `simulate apt-get install --only-upgrade ${pkgs} (refused if it would remove a package)`,
+    ],
     [UPGRADE_STEPS.update, "apt-get update"],
-    [UPGRADE_STEPS.install, `apt-get install --only-upgrade -y ${pkgs}`],
+    [UPGRADE_STEPS.install, `apt-get install --only-upgrade --no-remove -y ${pkgs}`],
     [UPGRADE_STEPS.hostRoot, "bind the host's / as the containers' lower layer"],
   ]);
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
@@ -118,8 +123,14 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const names = inspect.containers;
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
   const hostIds = input.dryRun
-    ? [UPGRADE_STEPS.simulate]
-    : [UPGRADE_STEPS.update, UPGRADE_STEPS.install, UPGRADE_STEPS.hostRoot];
+    ? [UPGRADE_STEPS.resolve, UPGRADE_STEPS.simulate]
+    : [
+        UPGRADE_STEPS.resolve,
+        UPGRADE_STEPS.update,
+        UPGRADE_STEPS.simulate,
+        UPGRADE_STEPS.install,
+        UPGRADE_STEPS.hostRoot,
+      ];
   const skipped = new Set(
     stdout
       .split("\n")
@@ -148,16 +159,15 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   });
   if (lock.waited) steps.unshift(lock.waited);
 
+  const shadows = parseShadows(stdout);
   const containers = names.map((name): ContainerReport => {
     const state = inspect.state.get(name);
     const inside = inspect.inside.get(name);
     const stateFile = parseStateFile(inspect.stateFile.get(name) ?? "");
     const health = markers.steps.find((s) => s.id === `${name}.health`);
-    const sees: Record<string, string> = { ...(inside?.sees ?? {}) };
-    (input.readFiles ?? []).forEach((path, i) => {
-      const text = inside?.files.get(i);
-      if (typeof text === "string") sees[path] = text;
-    });
+    const shadowed = [
+      ...new Set(shadows.filter((s) => s.name === name && s.kind !== "conffile").map((s) => s.pkg)),
+    ];
     return {
       name,
       state: state === "RUNNING" ? "running" : state === "STOPPED" ? "stopped" : "absent",
@@ -165,8 +175,9 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
       ...(health && (health.status === "applied" || health.status === "failed")
         ? { healthy: health.status === "applied" }
         : {}),
-      ...(inside ? { sees } : {}),
-      ...(inside?.staleMappings === undefined ? {} : { staleMappings: inside.staleMappings }),
+      ...(inside ? { sees: { ...inside.sees } } : {}),
+      ...staleFields(inside),
+      ...(shadowed.length > 0 ? { shadowed } : {}),
     };
   });
   const result: HostResult = {
@@ -180,19 +191,37 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const running = steps.find((s) => s.status === "failed" && s.exitCode === null);
   const gaveUp = execGaveUp(exec, input.timeoutSeconds, running?.description);
   if (gaveUp) return { ...result, ...gaveUp };
+  // Cut output may have lost any marker (a failed step, a container's report): never a success.
+  if (exec.truncated)
+    return {
+      ...result,
+      outcome: "failed",
+      error: "the host's output was cut at the capture limit: its report cannot be trusted",
+    };
   const hostFailed = steps.find((s) => s.status === "failed" && !s.id.includes("."));
   if (hostFailed) {
     return {
       ...result,
       outcome: "failed",
-      error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${aptError(hostFailed.output)}`,
+      // Every name that did not resolve is named, not only the first.
+      error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${
+        hostFailed.id === UPGRADE_STEPS.resolve
+          ? (hostFailed.output ?? "").split("\n").join("; ")
+          : aptError(hostFailed.output)
+      }`,
     };
   }
+  const hostHas = new Map((result.packages ?? []).map((p) => [p.name, p.after]));
   const bad = containers.flatMap((c) => {
     const why: string[] = [];
     const failedStep = steps.find((s) => s.status === "failed" && s.id.startsWith(`${c.name}.`));
     if (failedStep) why.push(`${failedStep.id.slice(c.name.length + 1)} failed`);
-    if ((c.staleMappings ?? 0) > 0) why.push(`${c.staleMappings} processes map replaced files`);
+    // A dry run restarts nothing: its containers are expected to see the old versions.
+    if (!input.dryRun && c.state === "running")
+      why.push(...insideProblems(inspect.inside.get(c.name), input.packages, hostHas));
+    if (!input.dryRun && c.state === "running")
+      for (const s of shadows.filter((s) => s.name === c.name && s.kind !== "conffile"))
+        why.push(`its delta shadows ${s.pkg}: ${s.kind} ${s.path}`);
     return why.length === 0 ? [] : [`${c.name} (${why.join(", ")})`];
   });
   if (bad.length > 0) return { ...result, outcome: "failed", error: `containers failed: ${bad.join("; ")}` };
@@ -203,5 +232,9 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
       error: `the host script ended early (exit ${exec.code ?? "none"})`,
     };
   }
+  // The final marker without every host step's own markers is no proof that they ran.
+  const unproven = steps.find((s) => s.status === "not-run" && !s.id.includes("."));
+  if (unproven)
+    return { ...result, outcome: "failed", error: `${unproven.description}: no report that it ran` };
   return result;
 }

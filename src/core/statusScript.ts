@@ -22,8 +22,8 @@ const PATH_LINE =
  * Reads a whole host in one exec: whether the host root is bound, the state digest, each listed
  * package's host version, every `<lxcPath>/*\/hostroot.json` (base64, with LXC's RUNNING or
  * STOPPED from one `lxc-ls`), containers with a config but no state file, and, for each running
- * container, the version of each package it sees from inside: `/usr/lib/<pkg>/VERSION` when the
- * package ships one, else the dpkg database as the container sees it. Only one glob level below
+ * container, the version of each package it sees from inside, read through the dpkg database as
+ * the container sees it (no file a particular package happens to ship). Only one glob level below
  * the lxcPath is read, never into the bind of `/`.
  */
 const STATUS_SCRIPT = `${PATH_LINE}
@@ -48,7 +48,7 @@ for f in "$p"/*/hostroot.json; do
   [ "$s" = RUNNING ] || continue
   for pkg in "$@"; do
     v=$(lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
-      'if [ -r "/usr/lib/$1/VERSION" ]; then head -n1 "/usr/lib/$1/VERSION"; else dpkg-query -W -f="\\\${Version}" "$1"; fi' \\
+      'dpkg-query -W -f="\\\${Version}" -- "$1"' \\
       hostroot-sees "$pkg" 2>/dev/null </dev/null) || v=
     printf '%s sees %s %s %s\\n' "$m" "$n" "$pkg" "\${v:--}"
   done

@@ -1,10 +1,11 @@
-import { HOST_SCRIPT_PATH, inspectFunctions } from "./containerInspect.js";
+import { HOST_SCRIPT_PATH, inspectFunctions, STRIP_CONTROL } from "./containerInspect.js";
 import { containerPaths } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
 import { hostRootCommand, stopCommand } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
+import { SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
 
 /** Options for {@link upgradeScript}. */
@@ -16,14 +17,13 @@ export interface UpgradeScriptOptions {
   definitions: readonly Definition[];
   /** How long apt waits for a dpkg lock held by someone else before failing (DPkg::Lock::Timeout). */
   dpkgLockTimeoutSeconds: number;
-  /** Absolute paths read (first line) inside every container, e.g. a demo package's VERSION file. */
-  readFiles?: readonly string[];
   /** The host lock (the one every hostroot operation takes): who holds it, how long to wait. */
   lock: { holder: string; timeoutSeconds: number };
 }
 
 /** The host-level step ids of an upgrade, in order; container steps follow as `<name>.<what>`. */
 export const UPGRADE_STEPS = {
+  resolve: "resolve",
   update: "apt-update",
   install: "apt-install",
   simulate: "apt-simulate",
@@ -44,7 +44,7 @@ const STEP_FUNCTION = `hostroot_step() {
   hostroot_rc=$?
   cat -- "$hostroot_tmp/out" >&2
   if [ "$hostroot_rc" -ne 0 ]; then
-    tail -n 30 -- "$hostroot_tmp/out" | while IFS= read -r l; do printf '::hostroot-out %s %s\\n' "$hostroot_id" "$l"; done
+    tail -n 30 -- "$hostroot_tmp/out" | ${STRIP_CONTROL} | cut -b 1-400 | while IFS= read -r l; do printf '::hostroot-out %s %s\\n' "$hostroot_id" "$l"; done
     printf '::hostroot-step %s failed %s\\n' "$hostroot_id" "$hostroot_rc"
     return "$hostroot_rc"
   fi
@@ -59,6 +59,51 @@ hostroot_versions() {
     printf '::hostroot-pkg %s %s %s\\n' "$w" "$p" "$v"
   done
 }`;
+
+/**
+ * `hostroot_resolve PKG...`: each name must be exactly one installed package on this host
+ * (`dpkg-query -W -- NAME` shows it installed, under that very name): apt reads a trailing `-`
+ * or `+` as "remove"/"install" and falls back to a regular expression for a name it does not
+ * know, so `lxc-` would remove lxc. Each installed instance becomes `NAME:ARCH` in
+ * `$hostroot_args` (a form apt resolves by exact name, never as an action; regex and glob
+ * fallbacks are off with APT::Cmd::Pattern-Only). Prints the `resolve` step's markers itself
+ * (it sets a variable, so it cannot run in hostroot_step's subshell); any name not installed
+ * fails the step with the reason, before anything on the host changed.
+ */
+const RESOLVE_FUNCTION = `hostroot_resolve() {
+  printf '::hostroot-step ${UPGRADE_STEPS.resolve} begin -\\n'
+  hostroot_args=
+  hostroot_bad=
+  for p in "$@"; do
+    found=
+    out=$(dpkg-query -W -f='\${db:Status-Status}|\${Package}|\${Architecture}\\n' -- "$p" 2>/dev/null) || out=
+    while IFS='|' read -r st name arch; do
+      [ "$name" = "$p" ] && [ "$st" = installed ] || continue
+      case $arch in '' | -* | *- | *[!a-z0-9-]*) continue ;; esac
+      hostroot_args="$hostroot_args $p:$arch"
+      found=1
+    done <<HOSTROOT_EOF
+$out
+HOSTROOT_EOF
+    if [ -z "$found" ]; then
+      hostroot_bad=1
+      printf '::hostroot-out ${UPGRADE_STEPS.resolve} E: %s is not an installed package on this host (dpkg-query -W -- %s)\\n' "$p" "$p"
+    fi
+  done
+  if [ -n "$hostroot_bad" ]; then printf '::hostroot-step ${UPGRADE_STEPS.resolve} failed 1\\n'; return 1; fi
+  printf '::hostroot-step ${UPGRADE_STEPS.resolve} ok 0\\n'
+}`;
+
+/**
+ * Runs apt's simulation given as argv and fails, with an `E:` line naming them, when it would
+ * remove any package: the real run (with --no-remove as well) then never starts.
+ */
+const NO_REMOVE_CHECK = String.raw`o=$("$@" 2>&1)
+rc=$?
+printf '%s\n' "$o"
+[ "$rc" -eq 0 ] || exit "$rc"
+r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
+[ -z "$r" ] || { printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)\n' "$r"; exit 1; }`;
 
 /** apt's own lines naming a version change, turned into `::hostroot-pkg` markers (apt output is the host's). */
 const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`;
@@ -91,22 +136,36 @@ function aptArgv(lockTimeout: number, rest: readonly string[]): string[] {
 }
 
 /**
- * ONE sh script per host for `upgrade-hosts`, under the host lock: versions before, `apt-get
- * update`, `apt-get install --only-upgrade -y` (non-interactive, bounded dpkg-lock wait),
- * versions after; then every hostroot container on the host (a dir with hostroot.json) gets a
- * full stop and start (not `lxc-stop -r`: the overlay must be remounted over the new lower
- * tree), its service and health check when its definition is known, and is inspected from
- * inside. A failed apt step restarts nothing (the containers keep running as they were) but
- * still inspects them; a failing container does not stop the others from being restarted.
- * Dry run: apt-get update into a temporary lists dir and `apt-get -s`, so nothing on the host
- * changes, then the inspection.
+ * What apt is asked to do with the resolved packages (appended as `$hostroot_args`): upgrade
+ * only what is installed, install no recommends (so nothing but the packages' own new
+ * dependencies is added), read every argument as an exact name (no regex or glob fallback).
+ */
+const UPGRADE_ONLY = [
+  "-o",
+  "APT::Cmd::Pattern-Only=true",
+  "install",
+  "--only-upgrade",
+  "--no-install-recommends",
+];
+
+/**
+ * ONE sh script per host for `upgrade-hosts`, under the host lock: versions before; each name
+ * resolved to exactly one installed package (else the host fails, unchanged); `apt-get update`;
+ * a simulation that fails the host when apt would remove anything; `apt-get install
+ * --only-upgrade --no-remove --no-install-recommends -y` (non-interactive, bounded dpkg-lock
+ * wait); versions after; then every hostroot container on the host (a dir with hostroot.json)
+ * gets a full stop and start (not `lxc-stop -r`: the overlay must be remounted over the new
+ * lower tree), its service and health check when its definition is known, and is inspected
+ * from inside; last, which of the packages' files each delta shadows (read on the host). A
+ * failed apt step restarts nothing (the containers keep running as they were) but still
+ * inspects them; a failing container does not stop the others from being restarted.
+ * Dry run: the same resolution, then apt-get update into a temporary lists dir and `apt-get -s`,
+ * so nothing on the host changes, then the inspection.
  */
 export function upgradeScript(options: UpgradeScriptOptions): string {
   const { packages, dryRun } = options;
   if (packages.length === 0) throw new Error("upgradeScript: no packages");
   for (const p of packages) if (!DEBIAN_PACKAGE.test(p)) throw new Error(`upgradeScript: bad package ${p}`);
-  for (const f of options.readFiles ?? [])
-    if (!f.startsWith("/")) throw new Error(`upgradeScript: not absolute: ${f}`);
   const paths = containerPaths(options.lxcPath, "x");
   const lxc = paths.lxcPath;
   const pkgs = packages.map(quoteArg).join(" ");
@@ -119,12 +178,15 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     "hostroot_tmp=$(mktemp -d) || exit 1",
     `trap 'rm -rf -- "$hostroot_tmp"' EXIT`,
     STEP_FUNCTION,
-    inspectFunctions(lxc, packages, options.readFiles ?? []),
+    RESOLVE_FUNCTION,
+    inspectFunctions(lxc, packages),
+    SHADOW_FUNCTION,
     'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
     'for n in $hostroot_names; do printf \'::hostroot-container %s\\n\' "$n"; hostroot_statefile "$n"; done',
     `hostroot_versions before ${pkgs}`,
   ];
+  const shadows = `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
   if (dryRun) {
     // Lists go to the temp dir: the host's own lists, caches and dpkg state stay as they were.
     const opts = [
@@ -137,11 +199,13 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
       "-o",
       "APT::Sandbox::User=root",
     ];
-    const sim = `mkdir -p "$0/lists/partial" && apt-get -q ${opts.join(" ")} update && exec apt-get -q -s ${opts.join(" ")} install --only-upgrade "$@"`;
+    const sim = `mkdir -p "$0/lists/partial" && apt-get -q ${opts.join(" ")} update || exit; set -- apt-get -q -s ${opts.join(" ")} ${UPGRADE_ONLY.join(" ")} "$@"\n${NO_REMOVE_CHECK}`;
     lines.push(
-      `hostroot_step ${UPGRADE_STEPS.simulate} sh -c ${quoteArg(sim)} "$hostroot_tmp" ${pkgs} || { hostroot_inspect_all; exit 1; }`,
+      `hostroot_resolve ${pkgs} || { hostroot_inspect_all; exit 1; }`,
+      `hostroot_step ${UPGRADE_STEPS.simulate} sh -c ${quoteArg(sim)} "$hostroot_tmp" $hostroot_args || { hostroot_inspect_all; exit 1; }`,
       `sed -n ${quoteArg(SIM_SED)} "$hostroot_tmp/out"`,
       "hostroot_inspect_all",
+      shadows,
       "printf '%s\\n' ::hostroot-done",
     );
     return lockedHostScript(`${lines.join("\n")}\n`, options.lock);
@@ -157,9 +221,15 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
       "    ;;",
     ];
   });
+  const unchanged = `{ hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`;
+  const simulate = ["sh", "-c", NO_REMOVE_CHECK, "sh", ...aptArgv(lockWait, ["-s", ...UPGRADE_ONLY])];
+  const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", "-y"]);
   lines.push(
-    `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || { hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`,
-    `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(aptArgv(lockWait, ["install", "--only-upgrade", "-y", ...packages]))} || { hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`,
+    `hostroot_resolve ${pkgs} || ${unchanged}`,
+    `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || ${unchanged}`,
+    // Resolved names are [a-z0-9+.:-] only: unquoted, they split into words and never glob.
+    `hostroot_step ${UPGRADE_STEPS.simulate} ${shellQuote(simulate)} $hostroot_args || ${unchanged}`,
+    `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(install)} $hostroot_args || ${unchanged}`,
     `sed -n ${quoteArg(UNPACK_SED)} "$hostroot_tmp/out"`,
     `hostroot_versions after ${pkgs}`,
     `hostroot_step ${UPGRADE_STEPS.hostRoot} ${shellQuote(hostRootCommand(paths.hostRootfs))} || { hostroot_inspect_all; exit 1; }`,
@@ -176,6 +246,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     '  hostroot_restart "$n" || hostroot_failed=1',
     '  hostroot_inspect "$n"',
     "done",
+    shadows,
     "printf '%s\\n' ::hostroot-done",
     'exit "$hostroot_failed"',
   );

@@ -1,4 +1,5 @@
 import { affectedScript, parseAffectedReport } from "../core/affectedScript.js";
+import { clampTimerMs } from "../core/clampTimerMs.js";
 import type { Config, PoolHost } from "../core/configSchema.js";
 import { DEBIAN_PACKAGE } from "../core/debianPackage.js";
 import type { HostResult } from "../core/operationResult.js";
@@ -40,7 +41,7 @@ export async function affected(req: AffectedRequest, deps: OperationDeps): Promi
     const input = { host, packages: req.packages, timeoutSeconds };
     try {
       const exec = await deps.executor.exec(host, affectedScript(req.packages, host.lxcPath), {
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs: clampTimerMs(timeoutSeconds * 1000),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       return parseAffectedReport({ ...input, exec });
@@ -64,11 +65,15 @@ export async function affected(req: AffectedRequest, deps: OperationDeps): Promi
   );
   const containers = done.hosts.flatMap((h) => h.containers ?? []);
   const shadowing = containers.filter((c) => (c.shadowed ?? []).length > 0).length;
-  const stale = containers.filter((c) => (c.staleMappings ?? 0) > 0).length;
+  const stale = containers.filter(
+    (c) => (c.staleMappings ?? 0) > 0 || (c.staleProcesses ?? []).length > 0,
+  ).length;
+  const unknown = containers.filter((c) => (c.staleUnknown ?? []).length > 0).length;
   const missed = done.hosts.filter((h) => h.outcome !== "succeeded").length;
   const parts = [`${shadowing} of ${containers.length} containers shadow its files`];
   if (stale > 0) parts.push(`${stale} still map replaced files (restart them)`);
-  if (missed > 0) parts.push(`${missed} hosts not scanned`);
+  if (unknown > 0) parts.push(`${unknown} whose mappings could not be read (stale unknown)`);
+  if (missed > 0) parts.push(`${missed} hosts without a full answer (see their errors)`);
   return {
     kind: "done",
     result: {

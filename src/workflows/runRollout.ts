@@ -19,12 +19,28 @@ export interface RolloutSettings extends BatchSettings {
   concurrency: number;
 }
 
+/** A host whose work threw (a bug or broken infrastructure): settled as failed, with the error. */
+function threwHost(host: { name: string }, notRun: HostResult, error: unknown): HostResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ...notRun,
+    host: host.name,
+    outcome: "failed",
+    error: `hostroot failed on this host: ${message.split("\n")[0]?.slice(0, 300) ?? ""}`,
+  };
+}
+
 /**
  * Visits hosts canary-first in batches (see rolloutBatches): a batch's hosts run at once (up to
  * `concurrency`), and the next batch starts only when the batch is done. Once failed plus
  * unreachable hosts exceed `maxFailures`, or `signal` aborts, no further host is started: those
  * are reported `not-run`. `onHostDone` is called as each host finishes (a status comment is
  * edited from it); `notRun(host)` builds the result of a host left alone.
+ *
+ * A host whose `runHost` throws is settled as `failed` with the error and counts against the
+ * failure budget; the other hosts run on and are awaited, so no host is still working (out of
+ * `/cancel`'s reach) once this returns. If `onHostDone` throws, no further host is started, the
+ * running ones are awaited, and that error is thrown at the end.
  */
 export async function runRollout<H extends { name: string }>(
   hosts: readonly H[],
@@ -39,27 +55,38 @@ export async function runRollout<H extends { name: string }>(
   // Set only when a host is actually left alone: a failure on the last host is just "failed".
   let halted = false;
   let cancelled = false;
+  let reportError: { error: unknown } | undefined;
   for (const batch of rolloutBatches(hosts, settings)) {
     const queue = [...batch.hosts];
     const worker = async () => {
       for (let host = queue.shift(); host !== undefined; host = queue.shift()) {
         // Checked before each host: a failure earlier in this batch stops hosts not yet started.
-        if (overBudget || options.signal?.aborted === true) {
+        if (overBudget || reportError || options.signal?.aborted === true) {
           if (overBudget) halted = true;
-          else cancelled = true;
+          else if (!reportError) cancelled = true;
           results.set(host.name, notRun(host));
           continue;
         }
-        const result = await runHost(host);
+        let result: HostResult;
+        try {
+          result = await runHost(host);
+        } catch (error) {
+          result = threwHost(host, notRun(host), error);
+        }
         if (result.outcome === "failed" || result.outcome === "unreachable") failures += 1;
         if (rolloutHalted(failures, settings.maxFailures)) overBudget = true;
         results.set(host.name, result);
-        await options.onHostDone?.(result);
+        try {
+          await options.onHostDone?.(result);
+        } catch (error) {
+          reportError ??= { error };
+        }
       }
     };
     const width = Math.max(1, Math.min(settings.concurrency, batch.hosts.length));
     await Promise.all(Array.from({ length: width }, worker));
   }
+  if (reportError) throw reportError.error;
   const order = rolloutBatches(hosts, settings).flatMap((b) => b.hosts);
   return {
     hosts: order.map((h) => results.get(h.name) ?? notRun(h)),

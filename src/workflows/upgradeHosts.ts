@@ -1,3 +1,4 @@
+import { clampTimerMs } from "../core/clampTimerMs.js";
 import type { Config, PoolHost } from "../core/configSchema.js";
 import { DEBIAN_PACKAGE } from "../core/debianPackage.js";
 import type { Definition } from "../core/definitionSchema.js";
@@ -18,8 +19,6 @@ export interface UpgradeHostsRequest {
   dryRun: boolean;
   /** Definitions of the containers (service and health after the restart); others only stop/start. */
   definitions: readonly Definition[];
-  /** Files read inside every container after the restart (first line), e.g. a VERSION file. */
-  readFiles?: readonly string[];
   /** apt's wait for a dpkg lock held by someone else; default a quarter of the command timeout, at most 120 s. */
   dpkgLockTimeoutSeconds?: number;
   /** Who and what, shown to whoever waits for the host lock ("upgrade-hosts libc6 by @alice"). */
@@ -56,10 +55,12 @@ function summary(
 
 /**
  * The rolling host-package upgrade: canary hosts first, then batches (policy.rollout); on each
- * host ONE script under the host lock upgrades the packages, fully stops and starts every
- * hostroot container, starts its service, checks its health, and reports what each container
- * sees from inside and whether any process still maps a replaced file. Halts once more hosts
- * failed than `maxFailures`; the hosts not reached are `not-run`.
+ * host ONE script under the host lock resolves each name to exactly one installed package,
+ * upgrades them (never removing a package), fully stops and starts every hostroot container,
+ * starts its service, checks its health, and proves from inside that each running container
+ * sees the host's new version and maps no replaced file (and from the host that its delta
+ * shadows no file of the packages); any of these not proven fails the host. Halts once more
+ * hosts failed than `maxFailures`; the hosts not reached are `not-run`.
  */
 export async function upgradeHosts(
   req: UpgradeHostsRequest,
@@ -88,7 +89,6 @@ export async function upgradeHosts(
       dryRun: req.dryRun,
       definitions: req.definitions,
       dpkgLockTimeoutSeconds: dpkgLock,
-      ...(req.readFiles ? { readFiles: req.readFiles } : {}),
       lock: { timeoutSeconds: rollout.lockTimeoutSeconds, holder: req.holder },
     });
     const input = {
@@ -96,13 +96,12 @@ export async function upgradeHosts(
       packages: req.packages,
       dryRun: req.dryRun,
       definitions: req.definitions,
-      ...(req.readFiles ? { readFiles: req.readFiles } : {}),
       lockTimeoutSeconds: rollout.lockTimeoutSeconds,
       timeoutSeconds,
     };
     try {
       const exec = await deps.executor.exec(host, script, {
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs: clampTimerMs(timeoutSeconds * 1000),
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
       return parseUpgradeReport({ ...input, exec });

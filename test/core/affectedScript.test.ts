@@ -31,6 +31,9 @@ describe.skipIf(!root)("affectedScript on this machine's dpkg", () => {
     container("own-copy", { "/usr/bin/dpkg": "file" });
     container("deleted", { "/usr/bin/dpkg-deb": "whiteout" });
     container("not-a-label_", { "/usr/bin/dpkg": "file" });
+    // Its own configuration is not a missed fix; its own dpkg database is.
+    container("own-conf", { "/etc/dpkg/dpkg.cfg": "file" });
+    container("own-db", { "/var/lib/dpkg/status": "file" });
     const run = spawnSync("sh", ["-c", affectedScript(["dpkg"], lxc)], { encoding: "utf8" });
     expect(run.status).toBe(0);
     const r = parseAffectedReport({
@@ -43,10 +46,16 @@ describe.skipIf(!root)("affectedScript on this machine's dpkg", () => {
     expect(r.containers?.map((c) => [c.name, c.state, c.commit, c.shadowed])).toEqual([
       ["clean", "absent", "c1", []],
       ["deleted", "absent", "c1", ["dpkg"]],
+      ["own-conf", "absent", "c1", []],
       ["own-copy", "absent", "c1", ["dpkg"]],
+      ["own-db", "absent", "c1", ["dpkg"]],
     ]);
     expect(r.steps[0]?.output).toBe(
-      "deleted: dpkg: whiteout /usr/bin/dpkg-deb\nown-copy: dpkg: file /usr/bin/dpkg",
+      [
+        "deleted: dpkg: whiteout /usr/bin/dpkg-deb",
+        "own-copy: dpkg: file /usr/bin/dpkg",
+        "own-db: dpkg: file /var/lib/dpkg/status",
+      ].join("\n"),
     );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
     const version = spawnSync("dpkg-query", ["-W", "-f=${Version}", "dpkg"], { encoding: "utf8" }).stdout;
@@ -70,6 +79,16 @@ describe("parseAffectedReport", () => {
       steps: [],
       error: "h2: refused",
     });
+  });
+  it("fails a host where a named package is not installed: no answer by pattern", () => {
+    const stdout = ["::hostroot-pkg now openssl. -", "::hostroot-done"].join("\n");
+    const r = parseAffectedReport({
+      host: { name: "h1", platform: "p" },
+      packages: ["openssl."],
+      exec: { code: 0, stdout, durationMs: 1 },
+      timeoutSeconds: 1,
+    });
+    expect([r.outcome, r.error]).toEqual(["failed", "not an installed package on this host: openssl."]);
   });
   it("refuses a package name that is not plain data", () => {
     expect(() => affectedScript(["x; rm -rf /"], "/var/lib/lxc")).toThrow(/bad package/);

@@ -22,8 +22,12 @@ describe("upgradeScript", () => {
   it("upgrades non-interactively with a bounded dpkg lock wait, then fully stops and starts", () => {
     const s = upgradeScript({ ...base, dryRun: false });
     expect(s).toContain(
-      "env 'DEBIAN_FRONTEND=noninteractive' 'APT_LISTCHANGES_FRONTEND=none' apt-get -q -o 'DPkg::Lock::Timeout=30' -o 'Dpkg::Options::=--force-confdef' -o 'Dpkg::Options::=--force-confold' install --only-upgrade -y libc6",
+      "env 'DEBIAN_FRONTEND=noninteractive' 'APT_LISTCHANGES_FRONTEND=none' apt-get -q -o 'DPkg::Lock::Timeout=30' -o 'Dpkg::Options::=--force-confdef' -o 'Dpkg::Options::=--force-confold' -o 'APT::Cmd::Pattern-Only=true' install --only-upgrade --no-install-recommends --no-remove -y $hostroot_args",
     );
+    // Names reach apt only as resolved on the host, after a simulation that must remove nothing.
+    expect(s).toContain("hostroot_resolve libc6 ||");
+    expect(s.indexOf("hostroot_step apt-simulate")).toBeLessThan(s.indexOf("hostroot_step apt-install"));
+    expect(s).toContain("E: apt would remove");
     expect(s).toContain('lxc-start -n "$1" -P /var/lib/lxc -d');
     expect(s).not.toMatch(/lxc-stop[^\n]* -r/);
     // The service and health steps of the known definition, dispatched by container name.
@@ -47,9 +51,6 @@ describe("upgradeScript", () => {
       /bad package/,
     );
     expect(() => upgradeScript({ ...base, dryRun: false, packages: ["-y"] })).toThrow(/bad package/);
-    expect(() => upgradeScript({ ...base, dryRun: false, readFiles: ["etc/passwd"] })).toThrow(
-      /not absolute/,
-    );
     expect(() => upgradeScript({ ...base, dryRun: false, lxcPath: "/var/lib/lxc:x" })).toThrow(/lxcPath/);
   });
 });
@@ -59,7 +60,6 @@ const input = (stdout: string, over: Partial<UpgradeReportInput> = {}): UpgradeR
   packages: ["libc6"],
   dryRun: false,
   definitions: [web],
-  readFiles: ["/etc/debian_version"],
   exec: { code: 0, stdout, durationMs: 900 },
   lockTimeoutSeconds: 600,
   timeoutSeconds: 900,
@@ -73,7 +73,9 @@ const head = [
     "a".repeat(64) +
     '","commit":"abc1234","deployedAt":"2024-01-01T00:00:00Z","replica":0}',
   "::hostroot-pkg before libc6 2.36-9+deb12u7",
+  ...ok("resolve"),
   ...ok("apt-update"),
+  ...ok("apt-simulate"),
   ...ok("apt-install"),
   "::hostroot-pkg changed libc-bin 2.36-9+deb12u7 2.36-9+deb12u8",
   "::hostroot-pkg after libc6 2.36-9+deb12u8",
@@ -85,8 +87,13 @@ const head = [
 const inside = (stale: number) => [
   "::hostroot-state web RUNNING",
   "::hostroot-inside web sees libc6 2.36-9+deb12u8",
-  "::hostroot-inside web file 1 12.7",
+  ...Array.from(
+    { length: stale },
+    (_, i) => `::hostroot-inside web stale-map ${40 + i} python3 /usr/lib/x86_64-linux-gnu/libc.so.6`,
+  ),
   `::hostroot-inside web stale ${stale}`,
+  "::hostroot-inside web unknown 0",
+  "::hostroot-inside web end",
 ];
 
 describe("parseUpgradeReport", () => {
@@ -105,11 +112,11 @@ describe("parseUpgradeReport", () => {
         state: "running",
         commit: "abc1234",
         healthy: true,
-        sees: { libc6: "2.36-9+deb12u8", "/etc/debian_version": "12.7" },
+        sees: { libc6: "2.36-9+deb12u8" },
         staleMappings: 0,
       },
     ]);
-    expect(r.steps.map((s) => s.status)).toEqual(Array(7).fill("applied"));
+    expect(r.steps.map((s) => s.status)).toEqual(Array(9).fill("applied"));
   });
 
   it("fails the host when a container still maps replaced files", () => {
@@ -118,8 +125,9 @@ describe("parseUpgradeReport", () => {
     );
     expect([r.outcome, r.error]).toEqual([
       "failed",
-      "containers failed: web (2 processes map replaced files)",
+      "containers failed: web (python3 (pid 40) maps replaced /usr/lib/x86_64-linux-gnu/libc.so.6, python3 (pid 41) maps replaced /usr/lib/x86_64-linux-gnu/libc.so.6)",
     ]);
+    expect(r.containers?.[0]?.staleProcesses).toHaveLength(2);
   });
 
   it("a failed health check fails the host and keeps the check's output", () => {
@@ -169,6 +177,7 @@ describe("parseUpgradeReport", () => {
   it("a dry run reports what apt would install, with no restart steps", () => {
     const stdout = [
       "::hostroot-pkg before libc6 2.36-9+deb12u7",
+      ...ok("resolve"),
       ...ok("apt-simulate"),
       "::hostroot-pkg would libc6 2.36-9+deb12u7 2.36-9+deb12u8",
       "::hostroot-done",
@@ -178,6 +187,69 @@ describe("parseUpgradeReport", () => {
       outcome: "succeeded",
       packages: [{ name: "libc6", before: "2.36-9+deb12u7", after: "2.36-9+deb12u8" }],
     });
-    expect(r.steps.map((s) => s.id)).toEqual(["apt-simulate"]);
+    expect(r.steps.map((s) => s.id)).toEqual(["resolve", "apt-simulate"]);
+  });
+
+  it("a name not installed on the host fails it at the resolve step, before apt ran", () => {
+    const stdout = [
+      "::hostroot-pkg before lxc- -",
+      "::hostroot-step resolve begin -",
+      "::hostroot-out resolve E: lxc- is not an installed package on this host (dpkg-query -W -- lxc-)",
+      "::hostroot-step resolve failed 1",
+    ].join("\n");
+    const r = parseUpgradeReport(
+      input(stdout, { packages: ["lxc-"], exec: { code: 1, stdout, durationMs: 1 } }),
+    );
+    expect(r.outcome).toBe("failed");
+    expect(r.error).toBe(
+      "resolve lxc- to installed packages failed (exit 1): E: lxc- is not an installed package on this host (dpkg-query -W -- lxc-)",
+    );
+    expect(r.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      "resolve:failed",
+      "apt-update:not-run",
+      "apt-simulate:not-run",
+      "apt-install:not-run",
+      "host-root:not-run",
+    ]);
+  });
+
+  it("a running container that sees an old version, or gives no whole report, fails the host", () => {
+    const old = inside(0).map((l) => l.replace("sees libc6 2.36-9+deb12u8", "sees libc6 2.36-9+deb12u7"));
+    const r = parseUpgradeReport(input([...head, ...ok("web.health"), ...old, "::hostroot-done"].join("\n")));
+    expect([r.outcome, r.error]).toEqual([
+      "failed",
+      "containers failed: web (sees libc6 2.36-9+deb12u7, the host has 2.36-9+deb12u8)",
+    ]);
+    const silent = parseUpgradeReport(
+      input([...head, ...ok("web.health"), "::hostroot-state web RUNNING", "::hostroot-done"].join("\n")),
+    );
+    expect(silent.error).toBe("containers failed: web (gave no report from inside)");
+    const shadow = parseUpgradeReport(
+      input(
+        [
+          ...head,
+          ...ok("web.health"),
+          ...inside(0),
+          "::hostroot-shadow web libc6 file /usr/lib/x86_64-linux-gnu/libc.so.6",
+          "::hostroot-shadow web libc6 conffile /etc/ld.so.conf.d/x86_64-linux-gnu.conf",
+          "::hostroot-done",
+        ].join("\n"),
+      ),
+    );
+    expect(shadow.error).toBe(
+      "containers failed: web (its delta shadows libc6: file /usr/lib/x86_64-linux-gnu/libc.so.6)",
+    );
+    expect(shadow.containers?.[0]?.shadowed).toEqual(["libc6"]);
+  });
+
+  it("output cut at the capture limit fails the host even when every marker looks fine", () => {
+    const stdout = [...head, ...ok("web.health"), ...inside(0), "::hostroot-done"].join("\n");
+    const r = parseUpgradeReport(
+      input(stdout, { exec: { code: 0, stdout, durationMs: 1, truncated: true } }),
+    );
+    expect([r.outcome, r.error]).toEqual([
+      "failed",
+      "the host's output was cut at the capture limit: its report cannot be trusted",
+    ]);
   });
 });

@@ -100,7 +100,7 @@ export function upgradeAnswer(pkg: string, containers: string[], failStep?: stri
   const lines = [
     "::hostroot-lock acquired",
     `::hostroot-pkg before ${pkg} 1.0`,
-    ...["apt-update", "apt-install", "host-root"].flatMap(step),
+    ...["resolve", "apt-update", "apt-simulate", "apt-install", "host-root"].flatMap(step),
   ];
   for (const c of containers)
     lines.push(
@@ -109,6 +109,8 @@ export function upgradeAnswer(pkg: string, containers: string[], failStep?: stri
       ...containerStepIds(c, undefined).flatMap(step),
       `::hostroot-inside ${c} sees ${pkg} 1.1`,
       `::hostroot-inside ${c} stale 0`,
+      `::hostroot-inside ${c} unknown 0`,
+      `::hostroot-inside ${c} end`,
     );
   lines.push(`::hostroot-pkg after ${pkg} 1.1`);
   if (failStep === undefined) lines.push("::hostroot-done");

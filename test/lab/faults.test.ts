@@ -17,7 +17,6 @@ import {
   startUpgradeLab,
   takeLabTestLock,
   type UpgradeLab,
-  VERSION_FILE,
   webDefinition,
 } from "./upgradeFixture.js";
 
@@ -44,7 +43,6 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
         packages: ["demo-libfoo"],
         dryRun: false,
         definitions: defs,
-        readFiles: [VERSION_FILE],
         holder: "fault test",
         ...over,
       },
@@ -125,12 +123,25 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
         host: "h1",
         platform: "debian-12",
         outcome: "failed",
-        error: `apt-get install --only-upgrade -y demo-libfoo failed (exit 100): E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it? (held by process ${pid} (python3))`,
+        error: `apt-get install --only-upgrade --no-remove -y demo-libfoo failed (exit 100): E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it? (held by process ${pid} (python3))`,
         steps: [
+          {
+            id: "resolve",
+            description: "resolve demo-libfoo to installed packages",
+            status: "applied",
+            exitCode: 0,
+          },
           { id: "apt-update", description: "apt-get update", status: "applied", exitCode: 0 },
           {
+            id: "apt-simulate",
+            description:
+              "simulate apt-get install --only-upgrade demo-libfoo (refused if it would remove a package)",
+            status: "applied",
+            exitCode: 0,
+          },
+          {
             id: "apt-install",
-            description: "apt-get install --only-upgrade -y demo-libfoo",
+            description: "apt-get install --only-upgrade --no-remove -y demo-libfoo",
             status: "failed",
             exitCode: 100,
             output: install?.output,
@@ -153,7 +164,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
             name: "web-1",
             state: "running",
             commit: "c0ffee1",
-            sees: { "demo-libfoo": "1.0", [VERSION_FILE]: "1.0" },
+            sees: { "demo-libfoo": "1.0" },
             staleMappings: 0,
           },
         ],
@@ -179,10 +190,23 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
       outcome: "failed",
       error: "containers failed: web-2 (health failed)",
       steps: [
+        {
+          id: "resolve",
+          description: "resolve demo-libfoo to installed packages",
+          status: "applied",
+          exitCode: 0,
+        },
         { id: "apt-update", description: "apt-get update", status: "applied", exitCode: 0 },
         {
+          id: "apt-simulate",
+          description:
+            "simulate apt-get install --only-upgrade demo-libfoo (refused if it would remove a package)",
+          status: "applied",
+          exitCode: 0,
+        },
+        {
           id: "apt-install",
-          description: "apt-get install --only-upgrade -y demo-libfoo",
+          description: "apt-get install --only-upgrade --no-remove -y demo-libfoo",
           status: "applied",
           exitCode: 0,
         },
@@ -215,7 +239,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
           state: "running",
           commit: "c0ffee1",
           healthy: false,
-          sees: { "demo-libfoo": "1.1", [VERSION_FILE]: "1.1" },
+          sees: { "demo-libfoo": "1.1" },
           staleMappings: 0,
         },
       ],
@@ -240,7 +264,9 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
       error: "command timed out after 3 s during web-3: health check sleep 30 (0 retries)",
     });
     expect(h?.steps.map((s) => [s.id, s.status, s.exitCode])).toEqual([
+      ["resolve", "applied", 0],
       ["apt-update", "applied", 0],
+      ["apt-simulate", "applied", 0],
       ["apt-install", "applied", 0],
       ["host-root", "applied", 0],
       ["web-3.stop", "applied", 0],
@@ -308,7 +334,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
     expect(
       r.hosts.map((h) => ({ host: h.host, outcome: h.outcome, error: h.error, steps: h.steps.length })),
     ).toEqual([
-      { host: "h1", outcome: "succeeded", error: undefined, steps: 7 },
+      { host: "h1", outcome: "succeeded", error: undefined, steps: 9 },
       {
         host: "h2",
         outcome: "unreachable",

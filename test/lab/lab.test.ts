@@ -159,7 +159,10 @@ describe.skipIf(unavailable !== undefined).sequential("hostroot lab (real hosts 
     expect(await sshOk(info, h1, "cat /usr/lib/demo-libfoo/VERSION")).toBe("1.1\n");
     expect(await sshOk(info, h1, versionInContainer)).toBe("1.0\n");
 
-    const restart = `${lxc("stop")} && ${lxc("start", "-d")} && ${versionInContainer} && ${lxc("attach", "--", "cat", "/usr/lib/x86_64-linux-gnu/libdemofoo.so.1")}`;
+    // The library is a real shared object: loaded in the container, it names the version it was built as.
+    const load =
+      "import ctypes; l = ctypes.CDLL('/usr/lib/x86_64-linux-gnu/libdemofoo.so.1'); l.demofoo_version.restype = ctypes.c_char_p; print(l.demofoo_version().decode())";
+    const restart = `${lxc("stop")} && ${lxc("start", "-d")} && ${versionInContainer} && ${lxc("attach", "--", "python3", "-c", load)}`;
     expect(await sshOk(info, h1, restart)).toBe("1.1\ndemo-libfoo 1.1\n");
     // Another host was not upgraded.
     expect(await sshOk(info, info.hosts[1]?.address ?? "", "cat /usr/lib/demo-libfoo/VERSION")).toBe("1.0\n");

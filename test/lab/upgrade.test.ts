@@ -9,6 +9,7 @@ import { affected } from "../../src/workflows/affected.js";
 import { upgradeHosts } from "../../src/workflows/upgradeHosts.js";
 import {
   createContainer,
+  holderDefinition,
   inContainer,
   labSkipReason,
   startUpgradeLab,
@@ -22,9 +23,13 @@ import {
 describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affected on the lab", () => {
   let release: () => void = () => {};
   let lab: UpgradeLab;
-  const defs: Definition[] = ["web-a", "web-b", "web-shadow", "web-c"].map((n) => webDefinition(n));
+  const defs: Definition[] = [
+    ...["web-a", "web-b", "web-shadow", "web-c"].map((n) => webDefinition(n)),
+    holderDefinition("hold-a"),
+  ];
   const placed: [string, string][] = [
     ["h1", "web-a"],
+    ["h1", "hold-a"],
     ["h2", "web-b"],
     ["h2", "web-shadow"],
     ["h3", "web-c"],
@@ -71,7 +76,6 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
         packages: ["demo-libfoo"],
         dryRun: true,
         definitions: defs,
-        readFiles: [VERSION_FILE],
         holder: "test dry run",
       },
       { executor: lab.executor },
@@ -84,10 +88,14 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     expect(out.result.dryRun).toBe(true);
     for (const host of out.result.hosts) {
       expect(host.packages).toEqual([{ name: "demo-libfoo", before: "1.0", after: "1.1" }]);
-      expect(host.steps.map((s) => [s.id, s.status])).toEqual([["apt-simulate", "applied"]]);
+      expect(host.steps.map((s) => [s.id, s.status])).toEqual([
+        ["resolve", "applied"],
+        ["apt-simulate", "applied"],
+      ]);
       for (const c of host.containers ?? []) {
         expect(c.state).toBe("running");
-        expect(c.sees).toEqual({ "demo-libfoo": "1.0", [VERSION_FILE]: "1.0" });
+        expect(c.sees).toEqual({ "demo-libfoo": "1.0" });
+        expect(c.staleMappings).toBe(0);
       }
     }
   }, 120_000);
@@ -104,7 +112,13 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
       (h.containers ?? []).map((c) => [c.name, c.shadowed ?? []]),
     ]);
     expect(seen).toEqual([
-      ["h1", [["web-a", []]]],
+      [
+        "h1",
+        [
+          ["hold-a", []],
+          ["web-a", []],
+        ],
+      ],
       [
         "h2",
         [
@@ -116,10 +130,10 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     ]);
     const h2 = out.result.hosts[1];
     expect(h2?.steps[0]?.output).toBe(`web-shadow: demo-libfoo: file ${lib}`);
-    expect(out.result.summary).toBe("affected demo-libfoo: 1 of 4 containers shadow its files");
+    expect(out.result.summary).toBe("affected demo-libfoo: 1 of 5 containers shadow its files");
   }, 60_000);
 
-  it("upgrades canary then batch; every container sees 1.1 from inside, deltas untouched", async () => {
+  it("upgrades canary then batch; every container sees 1.1 from inside, the shadowing one fails its host", async () => {
     const deltas = await Promise.all(lab.hosts.map((h) => deltaListing(h.name)));
     const pidsBefore = await lab.sh("h1", ["pgrep", "-x", "python3"]);
     const done: string[] = [];
@@ -129,7 +143,6 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
         packages: ["demo-libfoo"],
         dryRun: false,
         definitions: defs,
-        readFiles: [VERSION_FILE],
         holder: "test upgrade",
       },
       { executor: lab.executor, onHostDone: (h) => void done.push(h.host) },
@@ -137,24 +150,30 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     expect(out.kind).toBe("done");
     if (out.kind !== "done") return;
     const r = out.result;
-    expect(r.outcome).toBe("succeeded");
     // Canary alone first, then the batch (h2 and h3 at once, in either finishing order).
     expect(done[0]).toBe("h1");
     expect(r.hosts.map((h) => [h.host, h.outcome])).toEqual([
       ["h1", "succeeded"],
-      ["h2", "succeeded"],
+      ["h2", "failed"],
       ["h3", "succeeded"],
     ]);
-    expect(r.summary).toBe("upgrade demo-libfoo on all platforms: succeeded (3 succeeded)");
+    expect(r.outcome).toBe("failed");
+    // web-shadow's delta keeps its own copy of the library: it does not run the fix, and says so.
+    expect(r.hosts[1]?.error).toBe(
+      `containers failed: web-shadow (its delta shadows demo-libfoo: file ${lib})`,
+    );
     for (const host of r.hosts) {
       expect(host.packages).toEqual([{ name: "demo-libfoo", before: "1.0", after: "1.1" }]);
       for (const c of host.containers ?? []) {
-        expect(c).toMatchObject({ state: "running", healthy: true, staleMappings: 0, commit: "c0ffee1" });
-        expect(c.sees).toEqual({ "demo-libfoo": "1.1", [VERSION_FILE]: "1.1" });
+        expect(c).toMatchObject({ state: "running", staleMappings: 0, commit: "c0ffee1" });
+        if (c.name !== "hold-a") expect(c.healthy).toBe(true);
+        expect(c.sees).toEqual({ "demo-libfoo": "1.1" });
       }
     }
     expect(r.hosts[1]?.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      "resolve:applied",
       "apt-update:applied",
+      "apt-simulate:applied",
       "apt-install:applied",
       "host-root:applied",
       ...["web-b", "web-shadow"].flatMap((n) => [
@@ -169,6 +188,62 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     expect(await Promise.all(lab.hosts.map((h) => deltaListing(h.name)))).toEqual(deltas);
     expect(await inContainer(lab, "h3", "web-c", ["cat", VERSION_FILE])).toBe("1.1\n");
     if (process.env.HOSTROOT_SHOW_OUTPUT) console.log(formatOperationText(r));
+  }, 120_000);
+
+  it("after an upgrade without restart, affected names the process mapping the replaced library; after the restart, none", async () => {
+    expect((await publishDemoPackage("1.2", { stateDir: lab.stateDir })).kind).toBe("published");
+    // The unattended path: the host upgrades the package itself, no container is restarted.
+    await lab.sh("h1", [
+      "sh",
+      "-c",
+      "apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get -qq -y install --only-upgrade demo-libfoo >/dev/null",
+    ]);
+    const holder = (await inContainer(lab, "h1", "hold-a", ["pgrep", "-f", "demofoo_version"])).trim();
+    const before = await affected(
+      { config: lab.config, packages: ["demo-libfoo"], hosts: ["h1"], holder: "test affected" },
+      { executor: lab.executor },
+    );
+    if (before.kind !== "done") throw new Error(before.message);
+    const hold = before.result.hosts[0]?.containers?.find((c) => c.name === "hold-a");
+    expect(hold).toMatchObject({
+      staleMappings: 1,
+      staleProcesses: [{ pid: Number(holder), command: "python3", file: lib }],
+      // Its overlay still shows the dpkg database it was started with: the old version.
+      sees: { "demo-libfoo": "1.1" },
+    });
+    expect(before.result.hosts[0]?.containers?.find((c) => c.name === "web-a")?.staleMappings).toBe(0);
+    expect(before.result.summary).toBe(
+      "affected demo-libfoo: 0 of 2 containers shadow its files; 1 still map replaced files (restart them)",
+    );
+    expect(before.result.hosts[0]?.steps[1]?.output).toBe(
+      `hold-a: python3 (pid ${holder}) maps replaced ${lib}`,
+    );
+    // upgrade-hosts finds nothing to install but still stops and starts every container.
+    const up = await upgradeHosts(
+      {
+        config: lab.config,
+        packages: ["demo-libfoo"],
+        hosts: ["h1"],
+        dryRun: false,
+        definitions: defs,
+        holder: "t",
+      },
+      { executor: lab.executor },
+    );
+    if (up.kind !== "done") throw new Error(up.message);
+    expect(up.result.outcome).toBe("succeeded");
+    const after = await affected(
+      { config: lab.config, packages: ["demo-libfoo"], hosts: ["h1"], holder: "test affected" },
+      { executor: lab.executor },
+    );
+    if (after.kind !== "done") throw new Error(after.message);
+    expect(
+      after.result.hosts[0]?.containers?.map((c) => [c.name, c.staleMappings, c.staleProcesses]),
+    ).toEqual([
+      ["hold-a", 0, undefined],
+      ["web-a", 0, undefined],
+    ]);
+    expect(after.result.summary).toBe("affected demo-libfoo: 0 of 2 containers shadow its files");
   }, 120_000);
 
   it("the CLI runs both commands over the lab: text report, exit codes, usage errors", async () => {
@@ -211,7 +286,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     expect(dry.stdout).toContain(
       "upgrade-hosts succeeded (dry run): dry run: upgrade demo-libfoo on h2: succeeded (1 succeeded)",
     );
-    expect(dry.stdout).toContain("    package demo-libfoo 1.1\n");
+    expect(dry.stdout).toContain("    package demo-libfoo 1.1 -> 1.2\n");
     const aff = await cli("affected", "demo-libfoo");
     expect(aff.code).toBe(0);
     expect(aff.stdout).toContain(`    note: shadows web-shadow: demo-libfoo: file ${lib}\n`);

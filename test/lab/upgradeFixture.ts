@@ -43,6 +43,19 @@ export function webDefinition(name: string, health = "index.html"): Definition {
   });
 }
 
+/**
+ * A container whose service loads the demo package's shared library and keeps it mapped
+ * (`demofoo-hold`, shipped by the package): it shows stale mappings after a host upgrade.
+ */
+export function holderDefinition(name: string): Definition {
+  return definitionSchema.parse({
+    apiVersion: "hostroot/v1",
+    name,
+    platform: "debian-12",
+    service: { command: ["/usr/bin/demofoo-hold"] },
+  });
+}
+
 /** The parts of a config file the tests edit. */
 export interface RawConfig {
   pool: { platforms: Record<string, { hosts: Record<string, unknown>[] }> };

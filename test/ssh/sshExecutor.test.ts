@@ -26,6 +26,12 @@ describe.skipIf(unavailable)("SshExecutor against a real sshd", () => {
     expect(r.truncated).toBeUndefined();
   });
 
+  it("a timeout beyond what setTimeout holds (30 days of policy) is kept, not turned into 1 ms", async () => {
+    const r = await executor.exec(sshd.host, "sleep 0.3; echo done", { timeoutMs: 30 * 24 * 3600 * 1000 });
+    expect(r).toMatchObject({ code: 0, stdout: "done\n" });
+    expect(r.failure).toBeUndefined();
+  });
+
   it("reports the signal that killed the remote shell", async () => {
     const r = await executor.exec(sshd.host, "kill -KILL $$");
     expect(r).toMatchObject({ code: null, signal: "SIGKILL" });

@@ -45,6 +45,10 @@ export function formatOperationText(result: OperationResult, notes?: ReadonlyMap
       if (c.commit) facts.push(`commit ${c.commit.slice(0, 12)}`);
       for (const [pkg, v] of Object.entries(c.sees ?? {})) facts.push(`sees ${pkg} ${v}`);
       if ((c.staleMappings ?? 0) > 0) facts.push(`${c.staleMappings} stale mapping(s)`);
+      for (const p of c.staleProcesses ?? [])
+        facts.push(`${p.command} (pid ${p.pid}) maps replaced ${p.file}`);
+      if ((c.staleUnknown ?? []).length > 0)
+        facts.push(`stale mappings UNKNOWN (cannot read ${(c.staleUnknown ?? []).join(", ")})`);
       out.push(`    container ${c.name}: ${facts.join(", ")}`);
     }
   }

@@ -18,11 +18,10 @@ import {
   withExecutor,
 } from "./operationContext.js";
 
-const collect = (v: string, all: string[] = []) => [...all, v];
-
 /**
  * Prints a usage problem (exit 2) or the result in the asked format (exit 0 or 1). In text, the
- * evidence of `affected` (which file each container shadows, and how) is shown under its host.
+ * evidence of `affected` (which file each container shadows, and how, and which processes still
+ * map replaced files) is shown under its host.
  */
 function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_FORMATS)[number]): number {
   if (out.kind === "usage") {
@@ -33,11 +32,13 @@ function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_F
   if (out.result.operation === "affected") {
     for (const h of out.result.hosts) {
       const scan = h.steps.find((s) => s.id === "scan")?.output;
-      if (scan)
-        notes.set(
-          h.host,
-          scan.split("\n").map((l) => `shadows ${l}`),
-        );
+      // Processes still running replaced code (after an upgrade without restart), or unknown.
+      const stale = h.steps.find((s) => s.id === "stale")?.output;
+      const lines = [
+        ...(scan ? scan.split("\n").map((l) => `shadows ${l}`) : []),
+        ...(stale ? stale.split("\n").map((l) => `stale ${l}`) : []),
+      ];
+      if (lines.length > 0) notes.set(h.host, lines);
     }
   }
   return printResult(io, out.result, format, notes);
@@ -70,11 +71,6 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
       "simulate with apt-get -s: show versions that would change; write nothing, restart nothing",
     )
     .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
-    .option(
-      "--read-file <path>",
-      "also report this file's first line as seen inside each container (repeatable)",
-      collect,
-    )
     .option("--dpkg-lock-timeout <seconds>", "how long apt waits for a held dpkg lock before failing", (v) =>
       Number(v),
     )
@@ -99,7 +95,6 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
               ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
               dryRun: opts.dryRun === true,
               definitions: outcome.definitions.map((d) => d.value),
-              ...(opts.readFile === undefined ? {} : { readFiles: opts.readFile }),
               ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
               holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),
             },

@@ -14,6 +14,7 @@ export { type LabUpOptions, labUp } from "./labUp.js";
 export { labUnavailableReason } from "./preflight.js";
 export {
   DEMO_PACKAGE,
+  DEMO_PLUS_PACKAGE,
   type PublishOptions,
   type PublishResult,
   publishDemoPackage,

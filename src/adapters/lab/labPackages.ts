@@ -1,8 +1,9 @@
 /**
  * Debian packages the lab needs on the machine that runs it: LXC and its configs, OpenSSH
  * (server for the hosts' roots, client and ssh-keygen for the lab), debootstrap for the hosts'
- * base root, attr for overlay xattrs, dpkg-dev and apt-utils for the demo apt repository, iproute2
- * for namespaces, bridge and veths. A fresh machine (CI, `npm run demo`) installs exactly these.
+ * base root, attr for overlay xattrs, dpkg-dev and apt-utils for the demo apt repository, gcc
+ * for the demo package's shared library, iproute2 for namespaces, bridge and veths. A fresh
+ * machine (CI, `npm run demo`) installs exactly these.
  */
 export const LAB_PACKAGES = [
   "lxc",
@@ -12,6 +13,7 @@ export const LAB_PACKAGES = [
   "attr",
   "dpkg-dev",
   "apt-utils",
+  "gcc",
   "iproute2",
 ] as const;
 
@@ -58,4 +60,5 @@ export const LAB_TOOLS: ReadonlyArray<readonly [tool: string, pkg: string]> = [
   ["dpkg-deb", "dpkg"],
   ["dpkg-scanpackages", "dpkg-dev"],
   ["apt-ftparchive", "apt-utils"],
+  ["cc", "gcc"],
 ];

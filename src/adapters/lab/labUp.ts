@@ -17,7 +17,7 @@ import { assertSubnetFree, createBridge } from "./network.js";
 import { takeLock } from "./pidLock.js";
 import { assertLabAvailable } from "./preflight.js";
 import { isAlive } from "./processes.js";
-import { DEMO_PACKAGE, publishDemoPackage } from "./publishDemoPackage.js";
+import { DEMO_PACKAGE, DEMO_PLUS_PACKAGE, publishDemoPackage } from "./publishDemoPackage.js";
 import { run } from "./run.js";
 import { runnerLogTail, startHost } from "./startHost.js";
 
@@ -162,6 +162,7 @@ async function bringUp(
     "-y",
     "install",
     DEMO_PACKAGE,
+    DEMO_PLUS_PACKAGE,
   ])} >/dev/null`;
   const id = { privateKeyPath: paths.privateKey, knownHostsPath: paths.knownHosts };
   await Promise.all(

@@ -1,4 +1,5 @@
 import type { ClientChannel } from "ssh2";
+import { clampTimerMs } from "../../core/clampTimerMs.js";
 import type { ExecResult } from "../../ports/remoteExecutor.js";
 import { TailBuffer } from "./tailBuffer.js";
 
@@ -62,12 +63,16 @@ export function runOnChannel(channel: ClientChannel, frame: Buffer, limits: RunL
       }
       failure = why;
       channel.end();
-      forceClose = setTimeout(() => {
-        channel.close();
-        finish();
-      }, limits.killGraceMs + CLOSE_MARGIN_MS);
+      forceClose = setTimeout(
+        () => {
+          channel.close();
+          finish();
+        },
+        clampTimerMs(limits.killGraceMs + CLOSE_MARGIN_MS),
+      );
     };
-    const timer = setTimeout(() => giveUp("timeout"), limits.timeoutMs);
+    // Clamped: a timeout beyond what setTimeout holds would otherwise fire after 1 ms.
+    const timer = setTimeout(() => giveUp("timeout"), clampTimerMs(limits.timeoutMs));
     const onAbort = () => giveUp("aborted");
 
     channel.on("data", (chunk: Buffer) => stdout.push(chunk));

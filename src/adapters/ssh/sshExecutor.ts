@@ -1,4 +1,5 @@
 import ssh2 from "ssh2";
+import { clampTimerMs } from "../../core/clampTimerMs.js";
 import type { PoolHost } from "../../core/configSchema.js";
 import type { ExecOptions, ExecResult, RemoteExecutor } from "../../ports/remoteExecutor.js";
 import { ChannelOpenError, HostConnection } from "./hostConnection.js";
@@ -68,7 +69,7 @@ export class SshExecutor implements RemoteExecutor {
 
   async exec(host: PoolHost, script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new Error("SshExecutor: exec after close()");
-    const killGraceMs = this.options.killGraceMs ?? 5000;
+    const killGraceMs = clampTimerMs(this.options.killGraceMs ?? 5000);
     const frame = frameScript(script, options.stdin, killGraceMs / 1000);
     const started = performance.now();
     const gaveUp = (failure: ExecResult["failure"]): ExecResult => ({
@@ -95,7 +96,7 @@ export class SshExecutor implements RemoteExecutor {
             running = true;
             log("debug", `exec: ${Buffer.byteLength(script)}-byte script`);
             return runOnChannel(channel, frame, {
-              timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs ?? 300_000,
+              timeoutMs: clampTimerMs(options.timeoutMs ?? this.options.commandTimeoutMs ?? 300_000),
               outputCapBytes: this.options.outputCapBytes ?? 1024 * 1024,
               killGraceMs,
               ...(signal ? { signal } : {}),
@@ -138,8 +139,8 @@ export class SshExecutor implements RemoteExecutor {
       const { logger } = this.options;
       connection = new HostConnection(host, {
         privateKey: this.options.privateKey,
-        connectTimeoutMs: this.options.connectTimeoutMs ?? 10_000,
-        keepaliveIntervalMs: this.options.keepaliveIntervalMs ?? 15_000,
+        connectTimeoutMs: clampTimerMs(this.options.connectTimeoutMs ?? 10_000),
+        keepaliveIntervalMs: clampTimerMs(this.options.keepaliveIntervalMs ?? 15_000),
         keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
         maxSessionsPerConnection: this.options.maxSessionsPerConnection ?? 10,
         log: (level, message) => logger?.({ level, host: host.name, message }),

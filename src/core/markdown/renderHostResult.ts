@@ -53,7 +53,7 @@ export function renderHostResult(host: HostResult): string {
       c.healthy === undefined ? "—" : c.healthy ? "✅ healthy" : "❌ unhealthy",
       c.commit === undefined ? "—" : code(c.commit.slice(0, 7)),
       sees(c, hostHas),
-      c.staleMappings === undefined ? "—" : c.staleMappings > 0 ? `⚠️ ${c.staleMappings}` : "0",
+      staleCell(c),
       (c.shadowed ?? []).length === 0 ? "—" : `⚠️ ${(c.shadowed ?? []).map(code).join(", ")}`,
     ]);
     blocks.push(
@@ -72,6 +72,13 @@ export function renderHostResult(host: HostResult): string {
 function exit(step: StepResult): string {
   if (step.exitCode === undefined) return "";
   return step.exitCode === null ? "killed" : String(step.exitCode);
+}
+
+/** Unknown (unreadable mappings) is shown as such, never as 0 or a dash. */
+function staleCell(c: ContainerReport): string {
+  if ((c.staleUnknown ?? []).length > 0) return "⚠️ unknown";
+  if (c.staleMappings === undefined) return "—";
+  return c.staleMappings > 0 ? `⚠️ ${c.staleMappings}` : "0";
 }
 
 function version(v: string | undefined): string {
