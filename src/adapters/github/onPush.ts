@@ -89,7 +89,7 @@ export async function onPush(context: Context<"push">, options: CommandAppOption
   const { permission } = actor;
   const reason =
     current.kind === "invalid" ? current.message : auth.kind === "denied" ? auth.reason : undefined;
-  if (reason !== undefined) return refuse(reason, auth.kind === "denied" ? "denied" : "refused", permission);
+  if (reason !== undefined) return refuse(reason, current.kind === "invalid" ? "refused" : "denied", permission);
   const config: Config = { ...(current as { config: Config }).config, policy };
   const work = deployMerge({
     context,
