@@ -23,6 +23,19 @@ export function defaultPolicy(): Policy {
   return configSchema.shape.policy.parse({});
 }
 
+/**
+ * The policy a push to the default branch is judged by: the policy it brings, with every command
+ * rule the stricter of that and the rule before the push, so a push cannot loosen the rule that
+ * lets it through. A missing or invalid policy before it (`before` undefined) counts as the
+ * built-in defaults, never as "anything goes"; in a server pool, as the pool's rules made at
+ * least as strict as the defaults. Mount sources, masks and rollout come from the push itself:
+ * whoever passes both deploy rules may change them, and a server pool bounds them anyway.
+ */
+export function pushPolicy(before: Policy | undefined, after: Policy, pool?: Policy): Policy {
+  const floor = pool === undefined ? defaultPolicy() : stricterPolicy(defaultPolicy(), pool);
+  return { ...after, commands: stricterPolicy(before ?? floor, after).commands };
+}
+
 /** The rule `authorize` applies to `name` under `policy`, with the built-in default filled in. */
 export function explicitRule(policy: Pick<Policy, "commands">, name: CommandName): ExplicitRule {
   const o = policy.commands[name];

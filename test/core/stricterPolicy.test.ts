@@ -6,6 +6,7 @@ import {
   commonPrefixes,
   defaultPolicy,
   type Policy,
+  pushPolicy,
   stricterPolicy,
   stricterRule,
 } from "../../src/core/stricterPolicy.js";
@@ -99,6 +100,29 @@ describe("stricterPolicy", () => {
       }),
       { seed: 7042, numRuns: 500 },
     );
+  });
+});
+
+describe("pushPolicy", () => {
+  const writers = policy({
+    commands: { deploy: { permission: "write" } },
+    mounts: { allowedSources: ["/srv"] },
+  });
+  it("judges who may deploy by the stricter of before and after; a missing before is the defaults", () => {
+    expect(may(pushPolicy(undefined, writers), "deploy", who("write"))).toBe(false);
+    const admins = policy({ commands: { deploy: { permission: "admin" } } });
+    expect(may(pushPolicy(admins, writers), "deploy", who("maintain"))).toBe(false);
+    expect(may(pushPolicy(writers, writers), "deploy", who("write"))).toBe(true);
+  });
+
+  it("in a server pool, a missing before is the pool's rules, never looser than the defaults", () => {
+    expect(may(pushPolicy(undefined, writers, writers), "deploy", who("write"))).toBe(false);
+    const admins = policy({ commands: { deploy: { permission: "admin" } } });
+    expect(may(pushPolicy(undefined, admins, admins), "deploy", who("maintain"))).toBe(false);
+  });
+
+  it("takes mounts, masks and rollout from the push itself", () => {
+    expect(pushPolicy(undefined, writers).mounts.allowedSources).toEqual(["/srv"]);
   });
 });
 

@@ -1,8 +1,7 @@
 import type { Config } from "../../core/configSchema.js";
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import { renderPlan } from "../../core/markdown/renderPlan.js";
-import { parseConfig } from "../../core/parseConfig.js";
-import { stricterPolicy } from "../../core/stricterPolicy.js";
+import { pushPolicy } from "../../core/stricterPolicy.js";
 import { authorizeActor } from "../../workflows/authorizeActor.js";
 import { deploy } from "../../workflows/deploy.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
@@ -14,33 +13,21 @@ import { invalidMessage, validateWorkTree } from "./validateWorkTree.js";
 /**
  * Deploys the checkout: validate (any error stops it before a connection), then the deploy
  * workflow over SSH — observe, plan against what the hosts report, apply host by host under the
- * host lock. On a push, as a merge in the App, the push is judged by the stricter of the policy
- * before it (read at the push's `before` commit; missing or invalid: the built-in defaults) and
- * the policy it brings: the pusher must pass the `deploy` rule of both (bots never do) and the
- * definitions must pass both. An explicit `command: deploy` is the workflow author's decision.
+ * host lock. On a push, as a merge in the App, the pusher must pass the `deploy` rule of the
+ * policy before the push (read at its `before` commit; missing or invalid: the built-in
+ * defaults) and of the policy it brings (bots never do), so a push cannot loosen the rule that
+ * lets it through. An explicit `command: deploy` is the workflow author's decision.
  */
 export async function deployTask(ctx: TaskContext, onPush: boolean): Promise<TaskOutcome> {
-  const before = onPush ? await policyBefore(ctx) : undefined;
-  const v = await validateWorkTree(ctx, {
-    quiet: true,
-    ...(before
-      ? {
-          parseConfig: (file: string, bytes: Uint8Array) => {
-            const parsed = parseConfig(file, bytes);
-            if (!parsed.config) return parsed;
-            const policy = stricterPolicy(before, parsed.config.value.policy);
-            return { ...parsed, config: { ...parsed.config, value: { ...parsed.config.value, policy } } };
-          },
-        }
-      : {}),
-  });
+  const v = await validateWorkTree(ctx, { quiet: true });
   const config = v.outcome.config?.value;
   if (!v.ok || !config)
     return { outcome: "failure", errorCount: v.errors, message: invalidMessage(v, "nothing deployed") };
   const lacking = missingKey(ctx, "deploy");
   if (lacking) return { outcome: "failure", errorCount: 0, message: lacking };
   if (onPush) {
-    const denied = await pusherDenied(ctx, config);
+    const policy = pushPolicy(await policyBefore(ctx), config.policy);
+    const denied = await pusherDenied(ctx, { ...config, policy });
     if (denied) {
       ctx.report.summary(`> [!WARNING]\n> Not deployed: ${denied}\n`);
       return { outcome: "denied", errorCount: 0, message: `not deployed: ${denied}` };

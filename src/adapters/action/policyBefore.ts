@@ -1,7 +1,7 @@
 import path from "node:path";
 import { hasErrors } from "../../core/diagnostic.js";
 import { parseConfig } from "../../core/parseConfig.js";
-import { defaultPolicy, type Policy } from "../../core/stricterPolicy.js";
+import type { Policy } from "../../core/stricterPolicy.js";
 import { githubApi } from "./githubApi.js";
 import { gitRefSourceReader, hasCommit } from "./gitRefSourceReader.js";
 import type { TaskContext } from "./taskContext.js";
@@ -11,13 +11,13 @@ const NO_COMMIT = /^0*$/;
 /**
  * The policy as it was before the push that started this run: the config at the push's `before`
  * commit, read from the clone when it holds that commit (`fetch-depth: 2` or more), else through
- * GitHub's API with the `github-token` input. A missing or invalid config there, or a new branch
- * (no `before`), means the built-in defaults, never "anything goes". Throws when the commit can be
- * read neither way, so a push is never judged by its own config alone.
+ * GitHub's API with the `github-token` input. Undefined when the config is missing or invalid
+ * there, or for a new branch (no `before`): pushPolicy then takes the built-in defaults. Throws
+ * when the commit can be read neither way, so a push is never judged by its own config alone.
  */
-export async function policyBefore(ctx: TaskContext): Promise<Policy> {
+export async function policyBefore(ctx: TaskContext): Promise<Policy | undefined> {
   const before = ctx.event.payload.before ?? "";
-  if (NO_COMMIT.test(before)) return defaultPolicy();
+  if (NO_COMMIT.test(before)) return undefined;
   const file = ctx.inputs.config;
   let bytes: Uint8Array | undefined;
   if (hasCommit(ctx.root, before)) bytes = await gitRefSourceReader(ctx.root, before).read(file);
@@ -31,7 +31,7 @@ export async function policyBefore(ctx: TaskContext): Promise<Policy> {
     const api = githubApi(ctx.inputs.githubToken, ctx.event.apiUrl, ctx.event.repository);
     bytes = await api.fileAt(fromRoot, before);
   }
-  if (bytes === undefined) return defaultPolicy();
+  if (bytes === undefined) return undefined;
   const parsed = parseConfig(file, bytes);
-  return parsed.config && !hasErrors(parsed.diagnostics) ? parsed.config.value.policy : defaultPolicy();
+  return parsed.config && !hasErrors(parsed.diagnostics) ? parsed.config.value.policy : undefined;
 }

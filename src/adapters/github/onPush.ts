@@ -2,8 +2,7 @@ import type { Context } from "probot";
 import type { Config, PermissionLevel } from "../../core/configSchema.js";
 import { poolNameOf } from "../../core/effectiveConfig.js";
 import { code } from "../../core/markdown/escapeMarkdown.js";
-import type { ParsedConfig } from "../../core/parseConfig.js";
-import { defaultPolicy, type Policy, stricterPolicy } from "../../core/stricterPolicy.js";
+import { pushPolicy } from "../../core/stricterPolicy.js";
 import { authorizeActor } from "../../workflows/authorizeActor.js";
 import type { AuditEntry } from "../../workflows/commandAudit.js";
 import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
@@ -18,11 +17,10 @@ const NO_COMMIT = /^0+$/;
 
 /**
  * Deploy on merge: a push to the default branch deploys its new head. Pushes to other branches,
- * tags and branch deletions are ignored without an API call. The push is judged by the STRICTER
- * of the policy before it and the policy it brings (see stricterPolicy): whoever pushed (merged)
- * must pass the `deploy` rule of both, and the definitions must pass both, so a merge cannot
- * loosen the rule that lets it through. A missing or invalid policy before the push counts as the
- * built-in defaults (in a server pool: the pool's policy), never as "anything goes". The pool and
+ * tags and branch deletions are ignored without an API call. Whoever pushed (merged) must pass
+ * the `deploy` rule of the policy before the push AND of the policy it brings (see pushPolicy),
+ * so a merge cannot loosen the rule that lets it through. A missing or invalid policy before the
+ * push counts as the built-in defaults, never as "anything goes". The pool and
  * definitions come from the pushed commit. A repository the server config binds no pool to is
  * told why nothing deployed. The deploy itself runs in the background (see deployMerge).
  */
@@ -72,15 +70,17 @@ export async function onPush(context: Context<"push">, options: CommandAppOption
   const previous = NO_COMMIT.test(before)
     ? ({ kind: "missing" } as const)
     : await readConfigAt(vcs, before, branch, parseConfig);
-  const name = current.kind === "ok" ? poolNameOf(current.config) : undefined;
-  const baseline = (name === undefined ? undefined : options.server?.pools[name]?.policy) ?? defaultPolicy();
-  const policyBefore = previous.kind === "ok" ? previous.config.policy : baseline;
-  const policy = stricterPolicy(policyBefore, current.kind === "ok" ? current.config.policy : baseline);
 
   const isBot = sender?.type === "Bot" || /\[bot\]$/i.test(login);
   const invalid = { kind: "denied" as const, reason: "the config is invalid", needed: "a valid config" };
-  const { actor, auth } =
+  const name = current.kind === "ok" ? poolNameOf(current.config) : undefined;
+  const pool = name === undefined ? undefined : options.server?.pools[name]?.policy;
+  const policy =
     current.kind === "ok"
+      ? pushPolicy(previous.kind === "ok" ? previous.config.policy : undefined, current.config.policy, pool)
+      : undefined;
+  const { actor, auth } =
+    policy !== undefined
       ? await authorizeActor("deploy-on-merge", { login, isBot }, policy, {
           permission: () => repoPermission(context.octokit, repo, login),
           memberOf: (teams) => teamMemberships(context.octokit, repo, login, teams),
@@ -89,26 +89,19 @@ export async function onPush(context: Context<"push">, options: CommandAppOption
   const { permission } = actor;
   const reason =
     current.kind === "invalid" ? current.message : auth.kind === "denied" ? auth.reason : undefined;
-  if (reason !== undefined) return refuse(reason, current.kind === "invalid" ? "refused" : "denied", permission);
-  const config: Config = { ...(current as { config: Config }).config, policy };
+  if (reason !== undefined)
+    return refuse(reason, current.kind === "invalid" ? "refused" : "denied", permission);
+  const config: Config = { ...(current as { config: Config }).config, policy: policy as Config["policy"] };
   const work = deployMerge({
     context,
     vcs,
     options,
     config,
-    // The definitions are checked against the same stricter policy the deploy runs with.
-    parseConfig: (file, bytes) => withPolicy(parseConfig(file, bytes), policy),
+    parseConfig,
     maxFiles,
     sha: after,
     actor: login,
     audit: (e) => audit({ permission, ...e }),
   });
   options.operations.track(work);
-}
-
-/** The parsed config with `policy` in place of its own. */
-function withPolicy(parsed: ParsedConfig, policy: Policy): ParsedConfig {
-  return parsed.config
-    ? { ...parsed, config: { ...parsed.config, value: { ...parsed.config.value, policy } } }
-    : parsed;
 }
