@@ -18,6 +18,9 @@ const NO_COMMIT = /^0*$/;
 export async function policyBefore(ctx: TaskContext): Promise<Policy | undefined> {
   const before = ctx.event.payload.before ?? "";
   if (NO_COMMIT.test(before)) return undefined;
+  // A commit id and nothing else reaches git or the API (SHA-1 or SHA-256 repositories).
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(before))
+    throw new Error("the push event's 'before' is not a commit id; nothing deployed");
   const file = ctx.inputs.config;
   let bytes: Uint8Array | undefined;
   if (hasCommit(ctx.root, before)) bytes = await gitRefSourceReader(ctx.root, before).read(file);
