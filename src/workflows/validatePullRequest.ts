@@ -4,7 +4,7 @@ import { canonicalJson, definitionHash, fieldHashes, policyMasks } from "../core
 import type { Definition } from "../core/definitionSchema.js";
 import { type Diagnostic, hasErrors } from "../core/diagnostic.js";
 import type { Located } from "../core/located.js";
-import { code } from "../core/markdown/escapeMarkdown.js";
+import { code, escapeMarkdown } from "../core/markdown/escapeMarkdown.js";
 import { plural } from "../core/markdown/plural.js";
 import { renderPlan } from "../core/markdown/renderPlan.js";
 import { renderValidationReport } from "../core/markdown/renderValidationReport.js";
@@ -34,7 +34,13 @@ export type PullRequestOutcome =
 export async function validatePullRequest(
   vcs: VcsClient,
   pr: PullRequestRef,
-  options: { configPath: string; parseConfig?: ConfigParser; maxFiles?: number },
+  options: {
+    configPath: string;
+    parseConfig?: ConfigParser;
+    maxFiles?: number;
+    /** Why nothing this repository plans ever reaches a host (no pool for it), shown with the plan. */
+    planOnly?: string;
+  },
 ): Promise<PullRequestOutcome> {
   const { configPath } = options;
   const base = vcs.sourceAt(pr.defaultBranch);
@@ -49,7 +55,11 @@ export async function validatePullRequest(
   const outcome = await validateSources(headWithPolicy, options);
   const failed = hasErrors(outcome.diagnostics);
   const conclusion: CheckConclusion = failed ? "failure" : "success";
-  const fork = pr.fromFork ? `\n${FORK_NOTE}` : "";
+  const fork =
+    (pr.fromFork ? `\n${FORK_NOTE}` : "") +
+    (options.planOnly === undefined
+      ? ""
+      : `\n> [!NOTE]\n> Validation and plan only: ${escapeMarkdown(options.planOnly)}.\n`);
 
   await vcs.publishCheck({
     name: CHECK_NAME,

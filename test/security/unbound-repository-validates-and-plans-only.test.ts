@@ -12,7 +12,7 @@ import {
   REPO,
   serverConfigOf,
 } from "../github/commandHarness.js";
-import { github, resetGithub } from "../github/fakeGithub.js";
+import { github, mockReads, pullRequestPayload, resetGithub, testProbot } from "../github/fakeGithub.js";
 import { CONFIG, definition, serverConfig } from "../github/fixtures.js";
 
 // Attack: with one SSH key for every installation, any repository could list hosts (here: its
@@ -96,5 +96,26 @@ describe("a repository with no pool of its own", () => {
     );
     expect(made).toBe(0);
     expect(audits()).toMatchObject([{ outcome: "refused" }]);
+  });
+
+  it("a pull request is still validated and planned, and the plan says it is only a plan", async () => {
+    const payload = pullRequestPayload("opened");
+    const web = definition("web");
+    mockReads(
+      payload,
+      { base: { [CFG]: CONFIG }, head: { [CFG]: CONFIG, "containers/web.yml": web } },
+      { base: [CFG], head: ["containers/web.yml"] },
+    );
+    const checks: Array<Record<string, unknown>> = [];
+    github()
+      .post(`${REPO}/check-runs`, (b: Record<string, unknown>) => checks.push(b) > 0)
+      .reply(201, { id: 1 });
+    const comments = expectWrite("POST", `${REPO}/issues/2/comments`, { id: 2 });
+    await (await testProbot()).receive({ id: "3", name: "pull_request", payload } as never);
+    expect(checks[0]).toMatchObject({ conclusion: "success" });
+    expect(comments[0]?.body).toContain("1 to create");
+    expect(comments[0]?.body).toMatch(
+      /> \[!NOTE\]\n> Validation and plan only: this hostroot App runs without a server config/,
+    );
   });
 });

@@ -93,7 +93,12 @@ export function githubCommandPorts(
             await validatePullRequest(
               vcs,
               { number: issue.number, defaultBranch: branch, repoUrl: repository.html_url, ...pr },
-              { configPath: CONFIG_PATH, parseConfig, maxFiles },
+              {
+                configPath: CONFIG_PATH,
+                parseConfig,
+                maxFiles,
+                ...(access.kind === "plan-only" ? { planOnly: access.reason } : {}),
+              },
             );
           },
         }

@@ -36,11 +36,12 @@ export async function onPullRequest(
     repoUrl: repository.html_url,
   };
   const repo = context.repo();
-  const { parseConfig, maxFiles } = appAccess(server, repository.full_name);
+  const { access, parseConfig, maxFiles } = appAccess(server, repository.full_name);
   const outcome = await validatePullRequest(githubVcsClient(context.octokit, repo), ref, {
     configPath: CONFIG_PATH,
     parseConfig,
     maxFiles,
+    ...(access.kind === "plan-only" ? { planOnly: access.reason } : {}),
   });
   if (outcome.kind === "not-configured")
     context.log.info(
