@@ -133,7 +133,7 @@ export function effectiveConfig(
     } else serverOnly(at);
   }
 
-  const platforms = narrowHosts(poolName, pool, value.pool.hosts, (i, name) =>
+  const platforms = narrowHosts(pool, value.pool.hosts, (i, name) =>
     add(
       ["pool", "hosts", i],
       "config/pool-unknown-host",
@@ -153,7 +153,6 @@ function allHosts(pool: ServerPool): string[] {
 
 /** The pool's platforms with only the named hosts (all when none are named); empty platforms dropped. */
 function narrowHosts(
-  _poolName: string,
   pool: ServerPool,
   names: readonly string[] | undefined,
   unknown: (index: number, name: string) => void,
