@@ -82,7 +82,7 @@ export function effectiveConfig(
             add(
               [...at, name, "teams", i],
               "policy/loosens",
-              `policy.commands.${name}: team '${t}' is not in pool '${poolName}''s rule; a repository may only drop teams, not add them`,
+              `policy.commands.${name}: team '${t}' is not in the rule of pool '${poolName}'; a repository may only drop teams, not add them`,
             );
         });
         policy.commands[name] = stricterRule(theirs, mine);
@@ -99,7 +99,7 @@ export function effectiveConfig(
             add(
               [...at, k, i],
               "policy/loosens",
-              `mount source prefix '${p}' is not under pool '${poolName}''s allowed sources (${server.mounts.allowedSources.join(", ") || "none"})`,
+              `mount source prefix '${p}' is not under the allowed sources of pool '${poolName}' (${server.mounts.allowedSources.join(", ") || "none"})`,
             );
           return under;
         });

@@ -44,7 +44,7 @@ describe("hostroot validate --server-config", () => {
   it("reports a loosening at its line, as a config problem (exit 2)", async () => {
     const run = await runCli([...APP, "acme/web-shop"], { cwd: loose });
     expect(run.stdout).toContain(
-      ".github/hostroot.yml:4:30  error  mount source prefix '/' is not under pool 'web''s allowed sources (/srv)  policy/loosens",
+      ".github/hostroot.yml:4:30  error  mount source prefix '/' is not under the allowed sources of pool 'web' (/srv)  policy/loosens",
     );
     expect(run.code).toBe(2);
   });

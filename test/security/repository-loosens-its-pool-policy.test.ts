@@ -81,7 +81,7 @@ describe("a repository config that loosens its pool's policy", () => {
           start_line: lineOf(LOOSER, "allowedSources"),
           title: "policy/loosens",
           message: expect.stringContaining(
-            "mount source prefix '/' is not under pool 'web''s allowed sources (/srv)",
+            "mount source prefix '/' is not under the allowed sources of pool 'web' (/srv)",
           ),
         }),
       ]),
