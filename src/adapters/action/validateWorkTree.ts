@@ -1,10 +1,6 @@
 import { hasErrors } from "../../core/diagnostic.js";
 import { renderValidationReport } from "../../core/markdown/renderValidationReport.js";
-import {
-  type ConfigParser,
-  type ValidationOutcome,
-  validateSources,
-} from "../../workflows/validateSources.js";
+import { type ValidationOutcome, validateSources } from "../../workflows/validateSources.js";
 import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { repoUrl, type TaskContext } from "./taskContext.js";
 
@@ -17,19 +13,15 @@ export interface WorkTreeValidation {
 }
 
 /**
- * Validates the checked-out definitions against the checked-out config (`parseConfig` may judge
- * them by a stricter policy), annotates every finding
+ * Validates the checked-out definitions against the checked-out config, annotates every finding
  * at its file and line, and adds the validation report to the job summary (`quiet`: only when
  * there are findings, for operations where validation is a side note).
  */
 export async function validateWorkTree(
   ctx: TaskContext,
-  options: { quiet?: boolean; parseConfig?: ConfigParser } = {},
+  options: { quiet?: boolean } = {},
 ): Promise<WorkTreeValidation> {
-  const outcome = await validateSources(fsSourceReader(ctx.root), {
-    configPath: ctx.inputs.config,
-    ...(options.parseConfig ? { parseConfig: options.parseConfig } : {}),
-  });
+  const outcome = await validateSources(fsSourceReader(ctx.root), { configPath: ctx.inputs.config });
   ctx.report.annotate(outcome.diagnostics);
   if (!options.quiet || outcome.diagnostics.length > 0)
     ctx.report.summary(
