@@ -43,8 +43,11 @@ interface Occurrence {
   host: string;
 }
 
-/** The config/* rules, on the raw value (anything not shaped as expected is the schema's to report). */
-function configRules(located: Located<unknown>): Diagnostic[] {
+/**
+ * The config/* rules, on the raw value (anything not shaped as expected is the schema's to report).
+ * Exported for the server config, whose pools are checked by the same rules.
+ */
+export function configRules(located: Located<unknown>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const names: Occurrence[] = [];
   const addresses: Occurrence[] = [];

@@ -41,6 +41,16 @@ export const RULES = {
   "config/duplicate-host": "Two hosts share one name.",
   "config/duplicate-address": "Two hosts share one address and port.",
   "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
+  "config/too-many-files": "More definition files than the App reads for one event.",
+  // The App: the repository's config against the server config's pool
+  "config/pool-from-server": "The repository lists hosts, but the App's server config gives it a pool.",
+  "config/pool-not-bound": "pool.name names a pool the server config does not bind to this repository.",
+  "config/pool-unknown-host": "pool.hosts names a host that is not in the pool.",
+  "policy/loosens": "The repository's policy is looser than its pool's: it may only narrow it.",
+  "policy/server-only": "A policy key only the App's server config sets.",
+  // The App's server config
+  "server/repository-glob": "A repository pattern is not 'owner/name' with * and ? wildcards.",
+  "server/ssh-key": "A pool's sshKey needs exactly one of file and env.",
 } as const;
 
 /** A rule id. */

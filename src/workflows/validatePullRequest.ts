@@ -4,7 +4,7 @@ import { canonicalJson, definitionHash, fieldHashes, policyMasks } from "../core
 import type { Definition } from "../core/definitionSchema.js";
 import { type Diagnostic, hasErrors } from "../core/diagnostic.js";
 import type { Located } from "../core/located.js";
-import { code } from "../core/markdown/escapeMarkdown.js";
+import { code, escapeMarkdown } from "../core/markdown/escapeMarkdown.js";
 import { plural } from "../core/markdown/plural.js";
 import { renderPlan } from "../core/markdown/renderPlan.js";
 import { renderValidationReport } from "../core/markdown/renderValidationReport.js";
@@ -13,7 +13,7 @@ import { place } from "../core/place.js";
 import type { Plan } from "../core/plan.js";
 import type { SourceReader } from "../ports/sourceReader.js";
 import type { CheckConclusion, PullRequestRef, VcsClient } from "../ports/vcsClient.js";
-import { validateSources } from "./validateSources.js";
+import { type ConfigParser, validateSources } from "./validateSources.js";
 
 /** Name of the one check run hostroot attaches to a pull request's head commit. */
 export const CHECK_NAME = "hostroot / validate";
@@ -34,7 +34,13 @@ export type PullRequestOutcome =
 export async function validatePullRequest(
   vcs: VcsClient,
   pr: PullRequestRef,
-  options: { configPath: string },
+  options: {
+    configPath: string;
+    parseConfig?: ConfigParser;
+    maxFiles?: number;
+    /** Why nothing this repository plans ever reaches a host (no pool for it), shown with the plan. */
+    planOnly?: string;
+  },
 ): Promise<PullRequestOutcome> {
   const { configPath } = options;
   const base = vcs.sourceAt(pr.defaultBranch);
@@ -46,10 +52,14 @@ export async function validatePullRequest(
     listDefinitionFiles: (dir) => head.listDefinitionFiles(dir),
     read: (path) => (path === configPath ? Promise.resolve(policy) : head.read(path)),
   };
-  const outcome = await validateSources(headWithPolicy, { configPath });
+  const outcome = await validateSources(headWithPolicy, options);
   const failed = hasErrors(outcome.diagnostics);
   const conclusion: CheckConclusion = failed ? "failure" : "success";
-  const fork = pr.fromFork ? `\n${FORK_NOTE}` : "";
+  const fork =
+    (pr.fromFork ? `\n${FORK_NOTE}` : "") +
+    (options.planOnly === undefined
+      ? ""
+      : `\n> [!NOTE]\n> Validation and plan only: ${escapeMarkdown(options.planOnly)}.\n`);
 
   await vcs.publishCheck({
     name: CHECK_NAME,
@@ -73,7 +83,7 @@ export async function validatePullRequest(
   } else {
     const config = outcome.config.value;
     // The default branch stands in for what is deployed: the same config, so only definitions differ.
-    const merged = await validateSources(base, { configPath });
+    const merged = await validateSources(base, options);
     plan = buildPlan(
       outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
       config,
@@ -81,7 +91,11 @@ export async function validatePullRequest(
       { commit: pr.headSha },
     );
     const broken = merged.files.length - merged.definitions.length;
-    if (broken > 0)
+    if (merged.diagnostics.some((d) => d.rule === "config/too-many-files"))
+      plan.warnings.push(
+        `${pr.defaultBranch} holds more definition files than hostroot reads for one event; none of them was read, so all count as not deployed`,
+      );
+    else if (broken > 0)
       plan.warnings.push(
         `${plural(broken, "definition file")} on ${pr.defaultBranch} did not parse and count as not deployed`,
       );

@@ -5,8 +5,11 @@ import type { Config } from "../../src/core/configSchema.js";
 import type { Definition } from "../../src/core/definitionSchema.js";
 import type { Diagnostic } from "../../src/core/diagnostic.js";
 import type { Located } from "../../src/core/located.js";
+import { parseAppConfig } from "../../src/core/parseAppConfig.js";
 import { parseConfig } from "../../src/core/parseConfig.js";
 import { parseDefinition } from "../../src/core/parseDefinition.js";
+import { parseServerConfig } from "../../src/core/parseServerConfig.js";
+import { repositoryAccess } from "../../src/core/repositoryAccess.js";
 import { RULES } from "../../src/core/rules.js";
 import { validateDefinitions } from "../../src/core/validateDefinitions.js";
 import { validateSources } from "../../src/workflows/validateSources.js";
@@ -35,6 +38,20 @@ policy:
 const parsedConfig = parseConfig(".github/hostroot.yml", CONFIG_YAML);
 const CONFIG = parsedConfig.config?.value as Config;
 
+/** The server config the App rules' examples are read against, as the doc shows it. */
+const SERVER_BLOCK = docBlocks(DOC).find((b) => b.heading === "The server config the examples use");
+const SERVER = SERVER_BLOCK
+  ? parseServerConfig(SERVER_BLOCK.file, SERVER_BLOCK.text).config?.value
+  : undefined;
+/** Rules whose repository config examples are read as the App reads them, for acme/billing. */
+const APP_RULES = new Set([
+  "config/pool-from-server",
+  "config/pool-not-bound",
+  "config/pool-unknown-host",
+  "policy/loosens",
+  "policy/server-only",
+]);
+
 /**
  * Rules whose input cannot be written as a literal YAML block, each with an input that shows the
  * behaviour the doc describes in words, so "described only" is still checked.
@@ -45,6 +62,16 @@ const DESCRIBED_ONLY: Record<string, () => Promise<Diagnostic[]>> = {
     parseDefinition("containers/cafe.yml", Buffer.from("name: caf\xe9\n", "latin1")).diagnostics,
   "yaml/too-large": async () =>
     parseDefinition("containers/big.yml", `# ${"x".repeat(300 * 1024)}\n`).diagnostics,
+  "config/too-many-files": async () =>
+    (
+      await validateSources(
+        {
+          listDefinitionFiles: async () => Array.from({ length: 501 }, (_, i) => `containers/c${i}.yml`),
+          read: async (p) => (p === ".github/hostroot.yml" ? Buffer.from(CONFIG_YAML) : undefined),
+        },
+        { configPath: ".github/hostroot.yml", maxFiles: 500 },
+      )
+    ).diagnostics,
   "config/missing": async () =>
     (
       await validateSources(
@@ -54,13 +81,25 @@ const DESCRIBED_ONLY: Record<string, () => Promise<Diagnostic[]>> = {
     ).diagnostics,
 };
 
-/** Runs blocks as files of one repository: configs through parseConfig, definitions through every rule. */
-function diagnosticsOf(blocks: readonly DocBlock[]): Diagnostic[] {
+/**
+ * Runs blocks as files of one repository: configs through parseConfig (or, for the App's rules, as
+ * the App reads them for acme/billing against the doc's server config), server configs through
+ * parseServerConfig, definitions through every rule.
+ */
+function diagnosticsOf(blocks: readonly DocBlock[], rule?: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const defs: Located<Definition>[] = [];
   for (const b of blocks) {
+    if (b.file.endsWith("hostroot-server.yml")) {
+      out.push(...parseServerConfig(b.file, Buffer.from(b.text)).diagnostics);
+      continue;
+    }
     if (b.file.endsWith("hostroot.yml")) {
-      out.push(...parseConfig(b.file, Buffer.from(b.text)).diagnostics);
+      out.push(
+        ...(rule !== undefined && APP_RULES.has(rule)
+          ? parseAppConfig(b.file, Buffer.from(b.text), repositoryAccess(SERVER, "acme/billing")).diagnostics
+          : parseConfig(b.file, Buffer.from(b.text)).diagnostics),
+      );
       continue;
     }
     const parsed = parseDefinition(b.file, Buffer.from(b.text));
@@ -76,6 +115,7 @@ const sections = ruleSections(DOC);
 describe("docs/definitions.md", () => {
   it("checks its examples against a valid config, the one it shows", () => {
     expect(parsedConfig.diagnostics).toEqual([]);
+    expect(SERVER_BLOCK && parseServerConfig(SERVER_BLOCK.file, SERVER_BLOCK.text).diagnostics).toEqual([]);
     const shown = docBlocks(DOC).filter((b) => b.heading === "The pool the examples use");
     expect(shown).toHaveLength(1);
     expect(parseConfig("shown.yml", shown[0]?.text ?? "").config?.value).toEqual(CONFIG);
@@ -99,9 +139,11 @@ describe("docs/definitions.md", () => {
   it.each(sections.filter((s) => !s.describedOnly).map((s) => [s.id, s] as const))(
     "%s: the bad example is reported under that rule, the good one is clean",
     (id, section) => {
-      const bad = diagnosticsOf(section.bad);
+      const bad = diagnosticsOf(section.bad, id);
       expect(show(bad).join("\n"), `bad example of ${id} (line ${section.line})`).toContain(` ${id}`);
-      expect(show(diagnosticsOf(section.good)), `good example of ${id} (line ${section.line})`).toEqual([]);
+      expect(show(diagnosticsOf(section.good, id)), `good example of ${id} (line ${section.line})`).toEqual(
+        [],
+      );
     },
   );
 

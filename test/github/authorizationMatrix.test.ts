@@ -11,10 +11,11 @@ import {
   mockTree,
   REPO,
   STATUS_EMPTY,
+  serverConfigOf,
   upgradeAnswer,
 } from "./commandHarness.js";
 import { blobSha, calls, github, resetGithub } from "./fakeGithub.js";
-import { CONFIG } from "./fixtures.js";
+import { APP_CONFIG as CONFIG, serverConfig } from "./fixtures.js";
 
 const CFG = ".github/hostroot.yml";
 const ROLES = ["admin", "maintain", "write", "triage", "read", "none"] as const;
@@ -30,12 +31,19 @@ const COMMANDS = {
 } as const;
 type Name = keyof typeof COMMANDS;
 
-/** Ops' own rules: upgrade-hosts by team `ops` only, deploy by admins or team deployers, status by writers. */
-const TEAMS_CONFIG = `${CONFIG}  commands:
-    upgrade-hosts: { teams: [ops] }
-    deploy: { permission: admin, teams: [Codertocat/deployers] }
-    status: { permission: write }
-`;
+/**
+ * Ops' own rules, in the server config's pool (a repository may only narrow them): upgrade-hosts
+ * by team `ops` only, deploy by admins or team deployers, status by writers.
+ */
+const TEAMS_SERVER = serverConfig(
+  undefined,
+  undefined,
+  `      commands:
+        upgrade-hosts: { teams: [ops] }
+        deploy: { permission: admin, teams: [Codertocat/deployers] }
+        status: { permission: write }
+`,
+);
 
 /** The least role allowed, or "team" when membership of `ops` (which the commenter has) allows anyone. */
 const EXPECTED: Record<"default" | "teams", Record<Name, Role | "team">> = {
@@ -91,11 +99,14 @@ const cases = (["default", "teams"] as const).flatMap((policy) =>
 
 describe("who may run which command", () => {
   it.each(cases)("$policy policy: $role runs /$name → allowed: $ok", async ({ policy, name, role, ok }) => {
-    const config = policy === "default" ? CONFIG : TEAMS_CONFIG;
+    const config = CONFIG;
     const executor = new FakeExecutor((_h, script) =>
       script.includes("::hostroot-status") ? STATUS_EMPTY : upgradeAnswer("libc6", []),
     );
-    const { probot, operations, audits } = await commandProbot({ executor: () => executor });
+    const { probot, operations, audits } = await commandProbot({
+      executor: () => executor,
+      ...(policy === "teams" ? { server: serverConfigOf(TEAMS_SERVER) } : {}),
+    });
     mockToken();
     mockTree("master", { [CFG]: config }, [CFG]);
     mockPermission("Codertocat", role);

@@ -6,11 +6,14 @@ import { Probot } from "probot";
 import { registerCommandHandlers } from "../../src/adapters/github/commandHandlers.js";
 import type { CommandAppOptions } from "../../src/adapters/github/commandOptions.js";
 import type { PoolHost } from "../../src/core/configSchema.js";
+import { parseServerConfig } from "../../src/core/parseServerConfig.js";
+import type { ServerConfig } from "../../src/core/serverConfigSchema.js";
 import { containerStepIds } from "../../src/core/upgradeScript.js";
 import type { ExecResult, RemoteExecutor } from "../../src/ports/remoteExecutor.js";
 import type { AuditEntry } from "../../src/workflows/commandAudit.js";
 import { OperationRegistry } from "../../src/workflows/operationRegistry.js";
 import { APP_ID, blobSha, github, PRIVATE_KEY, TestOctokit } from "./fakeGithub.js";
+import { SERVER_CONFIG } from "./fixtures.js";
 
 export const REPO = "/repos/Codertocat/Hello-World";
 /** The example comment's id and address (issue #1 of Codertocat/Hello-World). */
@@ -131,16 +134,33 @@ export function simulateSteps(script: string, fail?: RegExp): ExecResult {
   return ok(`${[...lines, "::hostroot-done"].join("\n")}\n`);
 }
 
-/** A Probot with only the command and push handlers, a fake pool, and the log lines it wrote. */
+/** The server config `yaml` parsed, or a thrown list of its diagnostics. */
+export function serverConfigOf(yaml: string): ServerConfig {
+  const parsed = parseServerConfig("server.yml", yaml);
+  if (!parsed.config) throw new Error(JSON.stringify(parsed.diagnostics));
+  return parsed.config.value;
+}
+
+/**
+ * A Probot with only the command and push handlers, a fake pool, and the log lines it wrote. The
+ * server config binds pool `web` to the example repository unless `server` says otherwise
+ * (`server: undefined` runs without one).
+ */
 export async function commandProbot(
   options: Partial<CommandAppOptions> & { executor: CommandAppOptions["executor"] },
 ) {
+  const server = "server" in options ? options.server : serverConfigOf(SERVER_CONFIG);
   const logs: Array<Record<string, unknown>> = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line)) });
   const probot = new Probot({ appId: APP_ID, privateKey: PRIVATE_KEY, Octokit: TestOctokit, log });
   const operations = new OperationRegistry();
   await probot.load((app: Probot) =>
-    registerCommandHandlers(app, { operations, throttle: { intervalMs: 60_000 }, ...options }),
+    registerCommandHandlers(app, {
+      operations,
+      throttle: { intervalMs: 60_000 },
+      ...options,
+      ...(server ? { server } : {}),
+    }),
   );
   const audits = () => logs.filter((l) => l.audit === true) as unknown as AuditEntry[];
   return { probot, operations, logs, audits };

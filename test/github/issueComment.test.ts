@@ -14,14 +14,15 @@ import {
   mockTree,
   REPO,
   STATUS_EMPTY,
+  serverConfigOf,
   upgradeAnswer,
 } from "./commandHarness.js";
 import { blobSha, calls, github, resetGithub } from "./fakeGithub.js";
-import { bigPoolConfig, CONFIG, definition } from "./fixtures.js";
+import { APP_CONFIG, bigPoolServerConfig, definition } from "./fixtures.js";
 
 const CFG = ".github/hostroot.yml";
 const WEB = definition("web");
-const FILES = { [CFG]: CONFIG, "containers/web.yml": WEB };
+const FILES = { [CFG]: APP_CONFIG, "containers/web.yml": WEB };
 const COMMENTS = `POST ${REPO}/issues/1/comments`;
 const REACTIONS = `POST ${REPO}/issues/comments/${COMMENT_ID}/reactions`;
 const unexpected: string[] = [];
@@ -198,7 +199,7 @@ describe("an allowed /upgrade-hosts", () => {
     expect(calls).toEqual([
       "POST /app/installations/1/access_tokens",
       `GET ${REPO}/git/trees/master?recursive=1`,
-      `GET ${REPO}/git/blobs/${blobSha(CONFIG)}`,
+      `GET ${REPO}/git/blobs/${blobSha(APP_CONFIG)}`,
       `GET ${REPO}/collaborators/Codertocat/permission`,
       REACTIONS,
       COMMENTS,
@@ -244,8 +245,9 @@ describe("an allowed /upgrade-hosts", () => {
     const { probot, operations } = await commandProbot({
       executor: () => executor,
       throttle: { intervalMs: 2000, now: () => clock },
+      server: serverConfigOf(bigPoolServerConfig(hostCount)),
     });
-    mockConfigRead({ [CFG]: bigPoolConfig(hostCount) });
+    mockConfigRead({ [CFG]: APP_CONFIG });
     mockPermission("Codertocat", "admin");
     expectWrite("POST", `${REPO}/issues/comments/${COMMENT_ID}/reactions`, { id: 1 }, [], 2);
     expectWrite("POST", `${REPO}/issues/1/comments`, { id: 78 });
@@ -295,8 +297,11 @@ describe("an allowed /upgrade-hosts", () => {
         durationMs: 1,
       };
     });
-    const { probot, operations } = await commandProbot({ executor: () => executor });
-    mockConfigRead({ [CFG]: bigPoolConfig(hosts) });
+    const { probot, operations } = await commandProbot({
+      executor: () => executor,
+      server: serverConfigOf(bigPoolServerConfig(hosts)),
+    });
+    mockConfigRead({ [CFG]: APP_CONFIG });
     mockPermission("Codertocat", "triage");
     expectWrite("POST", `${REPO}/issues/comments/${COMMENT_ID}/reactions`, { id: 1 }, [], 2);
     const posted: Array<Record<string, unknown>> = [];

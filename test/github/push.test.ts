@@ -13,7 +13,7 @@ import {
   simulateSteps,
 } from "./commandHarness.js";
 import { blobSha, calls, github, resetGithub } from "./fakeGithub.js";
-import { CONFIG, definition } from "./fixtures.js";
+import { APP_CONFIG as CONFIG, definition } from "./fixtures.js";
 
 const CFG = ".github/hostroot.yml";
 const WEB = definition("web");

@@ -28,7 +28,9 @@ import {
 const CFG = ".github/hostroot.yml";
 
 // End to end: a real issue_comment payload through the real app (as `probot run` loads it), GitHub
-// mocked by nock, and REAL SSH to the lab with the key from the environment, as in production.
+// mocked by nock, and REAL SSH to the lab with the key the server config names, as in production:
+// the server config (HOSTROOT_SERVER_CONFIG) binds the lab's pool to the example repository, whose
+// own config names that pool.
 describe.skipIf(labSkipReason !== undefined).sequential("/upgrade-hosts from a comment, on the lab", () => {
   let release: () => void = () => {};
   let lab: UpgradeLab;
@@ -44,17 +46,34 @@ describe.skipIf(labSkipReason !== undefined).sequential("/upgrade-hosts from a c
     for (const [host, def] of placed) await createContainer(lab, host, def);
     const published = await publishDemoPackage("1.1", { stateDir: lab.stateDir });
     expect(published.kind).toBe("published");
-    // Ops' config on the default branch: the lab's pool, definitions under containers/.
-    const configPath = lab.configCopy("hostroot", (raw) => {
-      raw.policy = { ...raw.policy, definitionsPath: "containers" };
+    // The operator's server config: the lab's hosts and policy as pool `lab`, with the lab's key.
+    const serverPath = lab.configCopy("server", (raw) => {
+      const { apiVersion, pool, policy } = raw as unknown as Record<string, { platforms?: unknown }>;
+      for (const key of Object.keys(raw)) delete (raw as unknown as Record<string, unknown>)[key];
+      Object.assign(raw, {
+        apiVersion,
+        pools: {
+          lab: {
+            repositories: ["Codertocat/Hello-World"],
+            sshKey: { file: lab.info.privateKeyPath },
+            platforms: pool?.platforms,
+            ...(policy ? { policy } : {}),
+          },
+        },
+      });
     });
-    files[CFG] = (await import("node:fs")).readFileSync(configPath, "utf8");
+    process.env.HOSTROOT_SERVER_CONFIG = serverPath;
+    // The repository's config on the default branch names the pool; definitions under containers/.
+    files[CFG] = stringify({
+      apiVersion: "hostroot/v1",
+      pool: { name: "lab" },
+      policy: { definitionsPath: "containers" },
+    });
     for (const [, def] of placed) files[`containers/${def.name}.yml`] = stringify(def);
-    process.env.HOSTROOT_SSH_KEY_FILE = lab.info.privateKeyPath;
   }, 600_000);
 
   afterAll(async () => {
-    delete process.env.HOSTROOT_SSH_KEY_FILE;
+    delete process.env.HOSTROOT_SERVER_CONFIG;
     nock.cleanAll();
     await lab?.close();
     release();

@@ -14,10 +14,10 @@ import {
   STATUS_EMPTY,
 } from "../github/commandHarness.js";
 import { blobSha, github, resetGithub } from "../github/fakeGithub.js";
-import { CONFIG } from "../github/fixtures.js";
+import { APP_CONFIG } from "../github/fixtures.js";
 
 const CFG = ".github/hostroot.yml";
-const HOSTS = 2; // CONFIG's pool: web-1 and web-2
+const HOSTS = 2; // APP_CONFIG's pool: web-1 and web-2
 
 /** Every comment body and reaction hostroot wrote, in order. */
 const posted: string[] = [];
@@ -35,12 +35,12 @@ beforeEach(() => {
   scope.get(/\/git\/trees\/master\?recursive=1$/).reply(200, {
     sha: "0".repeat(40),
     truncated: false,
-    tree: [{ path: CFG, mode: "100644", type: "blob", sha: blobSha(CONFIG), size: CONFIG.length }],
+    tree: [{ path: CFG, mode: "100644", type: "blob", sha: blobSha(APP_CONFIG), size: APP_CONFIG.length }],
   });
-  scope.get(`${REPO}/git/blobs/${blobSha(CONFIG)}`).reply(200, {
-    sha: blobSha(CONFIG),
-    size: CONFIG.length,
-    content: Buffer.from(CONFIG).toString("base64"),
+  scope.get(`${REPO}/git/blobs/${blobSha(APP_CONFIG)}`).reply(200, {
+    sha: blobSha(APP_CONFIG),
+    size: APP_CONFIG.length,
+    content: Buffer.from(APP_CONFIG).toString("base64"),
     encoding: "base64",
   });
   scope

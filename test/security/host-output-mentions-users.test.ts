@@ -20,7 +20,7 @@ import {
   STATUS_EMPTY,
 } from "../github/commandHarness.js";
 import { github, resetGithub } from "../github/fakeGithub.js";
-import { CONFIG } from "../github/fixtures.js";
+import { APP_CONFIG } from "../github/fixtures.js";
 
 const CFG = ".github/hostroot.yml";
 
@@ -41,10 +41,10 @@ describe("a host whose output mentions a team and a person", () => {
     const executor = new FakeExecutor((host) => (host.name === "web-2" ? PAGING : STATUS_EMPTY));
     const { probot, operations } = await commandProbot({ executor: () => executor });
     mockToken();
-    mockTree("master", { [CFG]: CONFIG }, [CFG]);
+    mockTree("master", { [CFG]: APP_CONFIG }, [CFG]);
     mockPermission("Codertocat", "admin");
     // The status run reads the default branch again for its definitions.
-    mockTree("master", { [CFG]: CONFIG }, []);
+    mockTree("master", { [CFG]: APP_CONFIG }, []);
     expectWrite("POST", `${REPO}/issues/comments/${COMMENT_ID}/reactions`, { id: 1 }, [], 2);
     const bodies: string[] = [];
     const scope = github().persist();

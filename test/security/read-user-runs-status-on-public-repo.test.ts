@@ -17,7 +17,7 @@ import {
   STATUS_EMPTY,
 } from "../github/commandHarness.js";
 import { resetGithub } from "../github/fakeGithub.js";
-import { CONFIG } from "../github/fixtures.js";
+import { APP_CONFIG } from "../github/fixtures.js";
 
 const CFG = ".github/hostroot.yml";
 const STRANGER = "drive-by-stranger";
@@ -34,7 +34,7 @@ describe("a stranger with read on a public repository", () => {
       const executor = new FakeExecutor(() => STATUS_EMPTY);
       const { probot, operations, audits } = await commandProbot({ executor: () => executor });
       mockToken();
-      mockTree("master", { [CFG]: CONFIG }, [CFG]);
+      mockTree("master", { [CFG]: APP_CONFIG }, [CFG]);
       // What GitHub answers for anyone on a public repository they are not a collaborator of.
       mockPermission(STRANGER, "read");
       const replies = expectWrite("POST", `${REPO}/issues/1/comments`, { id: 7 });

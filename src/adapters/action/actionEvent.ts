@@ -7,6 +7,8 @@ import type { ActionInputs } from "./actionInputs.js";
 export interface EventPayload {
   action?: string;
   ref?: string;
+  /** A push's previous head (all zeros for a new branch). */
+  before?: string;
   deleted?: boolean;
   repository?: { full_name?: string; default_branch?: string; html_url?: string };
   sender?: { login?: string; type?: string };

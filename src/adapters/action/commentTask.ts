@@ -10,6 +10,10 @@ import type { ActionOutcomeKind } from "./actionReport.js";
 import { githubApi } from "./githubApi.js";
 import type { TaskContext, TaskOutcome } from "./taskContext.js";
 
+const FORK_DEPLOY =
+  "this pull request comes from a fork, and hostroot never deploys from a fork's pull request. " +
+  "`/deploy` deploys the default branch; run it in an issue or in a pull request of this repository.";
+
 /**
  * A slash command in an issue or pull request comment, through the same parse → authorize → run
  * flow as the App ({@link runCommand}). The workflow runs on the default branch, so the checkout
@@ -53,8 +57,12 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
     },
     permission: () => api.permission(login),
     memberOf: (teams) => api.memberOf(login, teams),
-    // The checkout is the default branch whatever thread the comment is in: nothing to refuse here.
-    refusal: async () => undefined,
+    // The checkout is the default branch whatever thread the comment is in, but `/deploy` in a
+    // fork's pull request is refused as in the App: a fork's author must not look like a deployer.
+    async refusal(command) {
+      if (command.kind !== "deploy" || !issue.pull_request) return undefined;
+      return (await api.fromFork(issue.number)) ? FORK_DEPLOY : undefined;
+    },
     reply: post,
     react: (reaction) => api.react(comment.id, reaction),
     async openStatus(markdown) {

@@ -1,18 +1,22 @@
 import type { Config } from "../../core/configSchema.js";
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import { renderPlan } from "../../core/markdown/renderPlan.js";
+import { pushPolicy } from "../../core/stricterPolicy.js";
 import { authorizeActor } from "../../workflows/authorizeActor.js";
 import { deploy } from "../../workflows/deploy.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
 import { githubApi } from "./githubApi.js";
+import { policyBefore } from "./policyBefore.js";
 import { holderName, type TaskContext, type TaskOutcome } from "./taskContext.js";
 import { invalidMessage, validateWorkTree } from "./validateWorkTree.js";
 
 /**
  * Deploys the checkout: validate (any error stops it before a connection), then the deploy
  * workflow over SSH — observe, plan against what the hosts report, apply host by host under the
- * host lock. On a push the pusher must pass the policy's `deploy` rule, as a merge does in the
- * App (bots never do); an explicit `command: deploy` is the workflow author's decision.
+ * host lock. On a push, as a merge in the App, the pusher must pass the `deploy` rule of the
+ * policy before the push (read at its `before` commit; missing or invalid: the built-in
+ * defaults) and of the policy it brings (bots never do), so a push cannot loosen the rule that
+ * lets it through. An explicit `command: deploy` is the workflow author's decision.
  */
 export async function deployTask(ctx: TaskContext, onPush: boolean): Promise<TaskOutcome> {
   const v = await validateWorkTree(ctx, { quiet: true });
@@ -22,7 +26,8 @@ export async function deployTask(ctx: TaskContext, onPush: boolean): Promise<Tas
   const lacking = missingKey(ctx, "deploy");
   if (lacking) return { outcome: "failure", errorCount: 0, message: lacking };
   if (onPush) {
-    const denied = await pusherDenied(ctx, config);
+    const policy = pushPolicy(await policyBefore(ctx), config.policy);
+    const denied = await pusherDenied(ctx, { ...config, policy });
     if (denied) {
       ctx.report.summary(`> [!WARNING]\n> Not deployed: ${denied}\n`);
       return { outcome: "denied", errorCount: 0, message: `not deployed: ${denied}` };

@@ -10,6 +10,10 @@ export interface GithubApi {
   /** Of `teams` (`org/slug`, or `slug` in the repository owner's organisation), those the user is an active member of. */
   memberOf(username: string, teams: readonly string[]): Promise<string[]>;
   comment(issue: number, markdown: string): Promise<void>;
+  /** A file's bytes at a commit (`path` from the repository root), or undefined when it does not exist there. */
+  fileAt(path: string, ref: string): Promise<Uint8Array | undefined>;
+  /** Whether pull request `number`'s head lives in another repository (a fork). */
+  fromFork(number: number): Promise<boolean>;
   react(commentId: number, reaction: CommandReaction): Promise<void>;
   /** A comment edited as hosts finish (at most every `intervalMs`), then set to the result. */
   progressComment(issue: number, markdown: string, intervalMs?: number): Promise<ProgressComment>;
@@ -36,6 +40,21 @@ export function githubApi(token: string, apiUrl: string, repository: string): Gi
     memberOf: (username, teams) => teamMemberships(octokit, { owner, repo }, username, teams),
     async comment(issue, body) {
       await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
+    },
+    async fileAt(path, ref) {
+      try {
+        const { data } = await octokit.rest.repos.getContent({ owner, repo, path, ref });
+        if (Array.isArray(data) || data.type !== "file") return undefined;
+        return new Uint8Array(Buffer.from(data.content, "base64"));
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return undefined;
+        throw error;
+      }
+    },
+    async fromFork(number) {
+      const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+      // Compared by id, as the App does: a deleted fork has no head repository at all.
+      return data.head.repo?.id !== data.base.repo.id;
     },
     async react(commentId, content) {
       await octokit.rest.reactions.createForIssueComment({ owner, repo, comment_id: commentId, content });

@@ -28,6 +28,8 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .argument("[paths...]", "definition files or directories (default: the policy's definitionsPath)")
     .addOption(configOption(io))
     .addOption(new Option("-f, --format <format>", "output format").choices(VALIDATE_FORMATS).default("text"))
+    .option("--server-config <file>", "read the config as the GitHub App does, with this server config")
+    .option("--repository <owner/name>", "with --server-config: the repository whose pool to use")
     .action(async (paths: string[], opts) => {
       result.code = await validateCommand(io, paths, opts);
     });

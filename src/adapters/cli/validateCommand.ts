@@ -1,9 +1,18 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { type Diagnostic, hasErrors } from "../../core/diagnostic.js";
 import { formatDiagnosticsGithub } from "../../core/format/formatDiagnosticsGithub.js";
 import { formatDiagnosticsGitlab } from "../../core/format/formatDiagnosticsGitlab.js";
 import { formatDiagnosticsJunit } from "../../core/format/formatDiagnosticsJunit.js";
 import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
-import { validateSources } from "../../workflows/validateSources.js";
+import { parseAppConfig } from "../../core/parseAppConfig.js";
+import { parseServerConfig } from "../../core/parseServerConfig.js";
+import { repositoryAccess } from "../../core/repositoryAccess.js";
+import {
+  type ConfigParser,
+  type ValidationOutcome,
+  validateSources,
+} from "../../workflows/validateSources.js";
 import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { terminalStyle } from "./style.js";
@@ -32,14 +41,45 @@ function jsonDiagnostic(d: Diagnostic) {
 
 /**
  * `hostroot validate [PATHS]`: exit 0 when clean, 1 when a definition has errors, 2 when the
- * config is missing or invalid (a setup problem the definition's author cannot fix).
+ * config is missing or invalid (a setup problem the definition's author cannot fix). With
+ * `--server-config FILE --repository OWNER/NAME` the config is read as the GitHub App reads it for
+ * that repository (its pool from the server config, narrowed); nothing is contacted.
  */
 export async function validateCommand(
   io: CliIo,
   paths: string[],
-  options: { config: string; format: ValidateFormat },
+  options: { config: string; format: ValidateFormat; serverConfig?: string; repository?: string },
 ): Promise<number> {
-  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
+  let outcome: ValidationOutcome;
+  if (options.serverConfig !== undefined) {
+    if (options.repository === undefined) {
+      io.stderr("hostroot validate: --server-config needs --repository OWNER/NAME (whose pool to use)\n");
+      return EXIT.usage;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.resolve(io.cwd, options.serverConfig));
+    } catch (error) {
+      io.stderr(
+        `hostroot validate: cannot read ${options.serverConfig} (${(error as NodeJS.ErrnoException).code})\n`,
+      );
+      return EXIT.usage;
+    }
+    const server = parseServerConfig(options.serverConfig, bytes);
+    const access = repositoryAccess(server.config?.value, options.repository);
+    const parseConfig: ConfigParser = (file, b) => parseAppConfig(file, b, access);
+    outcome = await validateSources(fsSourceReader(io.cwd), {
+      configPath: options.config,
+      paths,
+      parseConfig,
+    });
+    if (!server.config)
+      outcome = {
+        ...outcome,
+        diagnostics: [...server.diagnostics, ...outcome.diagnostics],
+        configProblem: true,
+      };
+  } else outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
   const { diagnostics, files } = outcome;
   switch (options.format) {
     case "json":

@@ -2,16 +2,24 @@ import type { Probot } from "probot";
 import { registerCommandHandlers } from "./commandHandlers.js";
 import { onPullRequest, PULL_REQUEST_EVENTS } from "./onPullRequest.js";
 import { requireWebhookSecret } from "./requireWebhookSecret.js";
+import { loadServerConfig, SERVER_CONFIG_VARIABLE } from "./serverConfig.js";
 
 /**
  * The hostroot GitHub App, for `probot run` or `probot.load`. Probot verifies every webhook's
  * signature before a handler runs and authenticates as the installation that sent it.
  * Pull requests are validated and planned without touching a host; slash commands in comments
- * and pushes to the default branch (deploy on merge) reach the pool over SSH. Refuses to load
- * (and so the server to start) when webhooks would be verified with Probot's public default secret.
+ * and pushes to the default branch (deploy on merge) reach the pool over SSH, but only the pool
+ * the operator's server config (`HOSTROOT_SERVER_CONFIG`) binds to the repository, with that
+ * pool's key. Refuses to load (and so the server to start) when webhooks would be verified with
+ * Probot's public default secret, or when the server config is invalid, before serving any event.
  */
 export default async function hostrootApp(app: Probot): Promise<void> {
   await requireWebhookSecret(app);
-  app.on([...PULL_REQUEST_EVENTS], onPullRequest);
-  registerCommandHandlers(app);
+  const server = loadServerConfig();
+  if (!server)
+    app.log.warn(
+      `hostroot: ${SERVER_CONFIG_VARIABLE} is not set: pull requests are validated and planned, no host is ever contacted`,
+    );
+  app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, server));
+  registerCommandHandlers(app, server ? { server } : {});
 }

@@ -9,7 +9,7 @@ import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
 import { type AuditEntry, auditResult } from "../../workflows/commandAudit.js";
 import { deploy } from "../../workflows/deploy.js";
-import { validateSources } from "../../workflows/validateSources.js";
+import { type ConfigParser, validateSources } from "../../workflows/validateSources.js";
 import type { CommandAppOptions } from "./commandOptions.js";
 import type { GithubOctokit, GithubRepo } from "./githubRepo.js";
 import { CONFIG_PATH } from "./onPullRequest.js";
@@ -23,6 +23,10 @@ export interface MergeDeploy {
   vcs: VcsClient;
   options: CommandAppOptions;
   config: Config;
+  /** How the config at `sha` is read: the repository's pool, with the policy the push is judged by. */
+  parseConfig: ConfigParser;
+  /** Most definition files read. */
+  maxFiles: number;
   sha: string;
   /** Who pushed (merged). */
   actor: string;
@@ -97,7 +101,11 @@ export async function deployMerge(job: MergeDeploy): Promise<void> {
     });
     if ("id" in data) deploymentId = data.id;
     await setStatus("in_progress", `deploying ${short} to the pool`);
-    const sources = await validateSources(job.vcs.sourceAt(sha), { configPath: CONFIG_PATH });
+    const sources = await validateSources(job.vcs.sourceAt(sha), {
+      configPath: CONFIG_PATH,
+      parseConfig: job.parseConfig,
+      maxFiles: job.maxFiles,
+    });
     const errors = sources.diagnostics.filter((d) => d.severity === "error").length;
     let markdown: string;
     let ok = false;

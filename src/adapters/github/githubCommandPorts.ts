@@ -5,6 +5,7 @@ import type { CommandPorts } from "../../workflows/runCommand.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
+import { appAccess } from "./appAccess.js";
 import { auditLog } from "./auditLog.js";
 import type { CommandAppOptions } from "./commandOptions.js";
 import { readConfigAt } from "./githubConfig.js";
@@ -15,7 +16,11 @@ const FORK_DEPLOY =
   "this pull request comes from a fork, and hostroot never deploys from a fork's pull request. " +
   "`/deploy` deploys the default branch; run it in an issue or in a pull request of this repository.";
 
-/** The ports of the command flow for one `issue_comment` delivery, over GitHub's REST API. */
+/**
+ * The ports of the command flow for one `issue_comment` delivery, over GitHub's REST API. A
+ * repository the server config binds no pool to gets every command that would reach a host
+ * refused with the reason, and no executor is ever made for it.
+ */
 export function githubCommandPorts(
   context: Context<"issue_comment.created">,
   vcs: VcsClient,
@@ -26,6 +31,7 @@ export function githubCommandPorts(
   const octokit = context.octokit;
   const branch = repository.default_branch;
   const login = comment.user?.login ?? "";
+  const { access, parseConfig, maxFiles } = appAccess(options.server, repository.full_name);
   let pull: Promise<{ headSha: string; fromFork: boolean }> | undefined;
   // The comment payload says only *that* the issue is a PR; head and fork come from the PR itself.
   const pullRequest = () => {
@@ -40,10 +46,16 @@ export function githubCommandPorts(
       await octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body });
   };
   return {
-    loadConfig: () => readConfigAt(vcs, branch),
+    loadConfig: () => readConfigAt(vcs, branch, branch, parseConfig),
     permission: () => repoPermission(octokit, repo, login),
     memberOf: (teams) => teamMemberships(octokit, repo, login, teams),
     async refusal(command) {
+      const reachesHosts =
+        command.kind !== "help" &&
+        command.kind !== "cancel" &&
+        !(command.kind === "plan" && issue.pull_request);
+      if (access.kind === "plan-only" && reachesHosts)
+        return `${access.reason}. \`/plan\` in a pull request still shows what merging it would change.`;
       if (command.kind !== "deploy" || !issue.pull_request) return undefined;
       return (await pullRequest()).fromFork ? FORK_DEPLOY : undefined;
     },
@@ -62,7 +74,11 @@ export function githubCommandPorts(
       const commit = atCommit
         ? (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha
         : "";
-      const outcome = await validateSources(vcs.sourceAt(commit || branch), { configPath: CONFIG_PATH });
+      const outcome = await validateSources(vcs.sourceAt(commit || branch), {
+        configPath: CONFIG_PATH,
+        parseConfig,
+        maxFiles,
+      });
       return {
         commit,
         ...(outcome.config ? { config: outcome.config.value } : {}),
@@ -77,12 +93,20 @@ export function githubCommandPorts(
             await validatePullRequest(
               vcs,
               { number: issue.number, defaultBranch: branch, repoUrl: repository.html_url, ...pr },
-              { configPath: CONFIG_PATH },
+              {
+                configPath: CONFIG_PATH,
+                parseConfig,
+                maxFiles,
+                ...(access.kind === "plan-only" ? { planOnly: access.reason } : {}),
+              },
             );
           },
         }
       : {}),
-    executor: options.executor,
+    executor(config) {
+      if (access.kind === "plan-only") throw new Error(access.reason);
+      return options.executor(config);
+    },
     audit: auditLog(context.log),
     operations: options.operations,
     limits: options.limits,

@@ -1,6 +1,8 @@
 import type { Context } from "probot";
+import type { ServerConfig } from "../../core/serverConfigSchema.js";
 import type { PullRequestRef } from "../../ports/vcsClient.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
+import { appAccess } from "./appAccess.js";
 import { githubVcsClient } from "./githubVcsClient.js";
 
 /** Where the ops-owned pool and policy live; read from the default branch only. */
@@ -17,8 +19,13 @@ export const PULL_REQUEST_EVENTS = [
  * Validates the pull request's head commit and plans it against the default branch. A fork's
  * head is read through the base repository (GitHub keeps PR heads there), with the installation
  * token of the base repository: no secret is involved, so forks are validated like any PR.
+ * The config is read as the server config binds the repository (see appAccess); no host is
+ * contacted either way.
  */
-export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS)[number]>): Promise<void> {
+export async function onPullRequest(
+  context: Context<(typeof PULL_REQUEST_EVENTS)[number]>,
+  server?: ServerConfig,
+): Promise<void> {
   const { pull_request: pr, repository } = context.payload;
   const ref: PullRequestRef = {
     number: pr.number,
@@ -29,8 +36,12 @@ export async function onPullRequest(context: Context<(typeof PULL_REQUEST_EVENTS
     repoUrl: repository.html_url,
   };
   const repo = context.repo();
+  const { access, parseConfig, maxFiles } = appAccess(server, repository.full_name);
   const outcome = await validatePullRequest(githubVcsClient(context.octokit, repo), ref, {
     configPath: CONFIG_PATH,
+    parseConfig,
+    maxFiles,
+    ...(access.kind === "plan-only" ? { planOnly: access.reason } : {}),
   });
   if (outcome.kind === "not-configured")
     context.log.info(

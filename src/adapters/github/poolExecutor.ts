@@ -1,0 +1,32 @@
+import type { Config } from "../../core/configSchema.js";
+import { poolNameOf } from "../../core/effectiveConfig.js";
+import type { ServerConfig } from "../../core/serverConfigSchema.js";
+import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
+import { loadPrivateKey } from "../ssh/loadPrivateKey.js";
+import { SshExecutor } from "../ssh/sshExecutor.js";
+
+/**
+ * The App's SSH executor for one operation on a pool of its server config, with that pool's key
+ * (a file or an environment variable of the process that runs the App, never a repository's).
+ * A config that lists its own hosts (no server pool) gets no executor at all: the App then only
+ * validates and plans. Callers refuse such operations earlier; this is the last guard.
+ */
+export function poolExecutor(
+  config: Config,
+  server: ServerConfig | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): RemoteExecutor {
+  const name = poolNameOf(config);
+  const pool = name === undefined ? undefined : server?.pools[name];
+  if (!pool)
+    throw new Error(
+      "this repository has no pool in the App's server config: hostroot validates and plans only",
+    );
+  const { file, env: variable } = pool.sshKey;
+  const { concurrency, commandTimeoutSeconds } = config.policy.rollout;
+  return new SshExecutor({
+    privateKey: loadPrivateKey(file !== undefined ? { path: file } : { env: variable as string }, env),
+    maxConcurrentHosts: concurrency,
+    commandTimeoutMs: commandTimeoutSeconds * 1000,
+  });
+}
