@@ -28,6 +28,17 @@ export const RULES = {
   "packages/apt-refused": "apt/dpkg packages into a delta would shadow host packages and miss their fixes.",
   "setup/apt-refused": "A setup step runs apt or dpkg inside the container, which shadows host packages.",
   "name/file-mismatch": "The file name does not match the definition's name.",
+  // What a deploy must be able to build from one definition (validateDeployable.ts)
+  "name/reserved": "A name the host layout keeps for itself ('host').",
+  "path/control-character":
+    "A path holds a control character, which LXC config lines and host commands cannot carry.",
+  "service/env-value": "A service env value holds a NUL byte, which no environment variable can hold.",
+  "command/option-like":
+    "A setup, service or health command starts with '-', which would be read as an option.",
+  "packages/option-like": "A package spec starts with '-', which its installer would read as an option.",
+  "packages/pip-spec": "A pip spec is not a PEP 508 requirement for a package on the index.",
+  "packages/npm-spec": "An npm spec is not a registry package with an optional version, range or tag.",
+  "packages/gem-spec": "A gem spec is not a gem name with an optional ':version'.",
   // Across files and against the pool
   "name/duplicate": "Two definitions share one name.",
   "platform/unknown": "The platform is not in the pool.",
