@@ -47,6 +47,11 @@ export const RULES = {
   "placement/replicas": "More replicas than distinct eligible hosts.",
   "placement/capacity": "The platform's hosts have no room for all containers.",
   "network/duplicate-hwaddr": "Two containers share one MAC address.",
+  // Finding the files
+  "source/missing": "A path to validate, or the policy's definitionsPath, does not exist.",
+  "source/symlink":
+    "A definition, a path to validate or the definitionsPath is a symlink, which is never followed.",
+  "source/empty": "No definition files were found, so nothing was validated.",
   // The config
   "config/missing": "The config file does not exist.",
   "config/duplicate-host": "Two hosts share one name.",

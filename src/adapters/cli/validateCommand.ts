@@ -3,10 +3,9 @@ import { formatDiagnosticsGithub } from "../../core/format/formatDiagnosticsGith
 import { formatDiagnosticsGitlab } from "../../core/format/formatDiagnosticsGitlab.js";
 import { formatDiagnosticsJunit } from "../../core/format/formatDiagnosticsJunit.js";
 import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
-import { validateSources } from "../../workflows/validateSources.js";
-import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { terminalStyle } from "./style.js";
+import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of `hostroot validate`. */
 export const VALIDATE_FORMATS = ["text", "json", "github", "gitlab", "junit"] as const;
@@ -32,18 +31,22 @@ function jsonDiagnostic(d: Diagnostic) {
 
 /**
  * `hostroot validate [PATHS]`: exit 0 when clean, 1 when a definition has errors, 2 when the
- * config is missing or invalid (a setup problem the definition's author cannot fix).
+ * config is missing or invalid, or a path to check (or the policy's definitionsPath) is missing
+ * or a symlink: setup problems, never a green run that checked nothing. Every format counts the
+ * same files: the config, each definition, and each path a finding names.
  */
 export async function validateCommand(
   io: CliIo,
   paths: string[],
   options: { config: string; format: ValidateFormat },
 ): Promise<number> {
-  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
-  const { diagnostics, files } = outcome;
+  const outcome = await validateCheckout(io, { configPath: options.config, paths });
+  const { diagnostics, checked } = outcome;
   switch (options.format) {
     case "json":
-      io.stdout(`${JSON.stringify({ diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ checked: checked.length, files: checked, diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2)}\n`,
+      );
       break;
     case "github":
       io.stdout(formatDiagnosticsGithub(diagnostics));
@@ -52,13 +55,13 @@ export async function validateCommand(
       io.stdout(`${JSON.stringify(formatDiagnosticsGitlab(diagnostics), null, 2)}\n`);
       break;
     case "junit":
-      io.stdout(formatDiagnosticsJunit(diagnostics, files));
+      io.stdout(formatDiagnosticsJunit(diagnostics, checked));
       break;
     default: {
       const style = io.stdoutStream ? terminalStyle(io.stdoutStream, io.env) : undefined;
-      io.stdout(formatDiagnosticsText(diagnostics, files.length + 1, style));
+      io.stdout(formatDiagnosticsText(diagnostics, checked.length, style));
     }
   }
-  if (outcome.configProblem) return EXIT.usage;
+  if (outcome.configProblem || outcome.sourceProblem) return EXIT.usage;
   return hasErrors(diagnostics) ? EXIT.findings : EXIT.ok;
 }
