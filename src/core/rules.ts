@@ -57,6 +57,11 @@ export const RULES = {
   "config/duplicate-host": "Two hosts share one name.",
   "config/duplicate-address": "Two hosts share one address and port.",
   "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
+  // What a deploy must be able to build from the config (validateConfigDeployable.ts)
+  "config/lxc-path-unusable":
+    "An lxcPath with ':', blanks, a backslash or control characters, which LXC cannot carry.",
+  "config/path-not-normalised": "A config path with a '.' or '..' component.",
+  "config/apparmor-profile": "An apparmorProfile with control characters or blanks at an end.",
 } as const;
 
 /** A rule id. */

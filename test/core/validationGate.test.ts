@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Config, poolHosts } from "../../src/core/configSchema.js";
+import { affectedScript } from "../../src/core/affectedScript.js";
+import { type Config, type PoolHost, poolHosts } from "../../src/core/configSchema.js";
 import { containerSteps } from "../../src/core/containerSteps.js";
 import { definitionHash, policyMasks } from "../../src/core/definitionHash.js";
 import type { Definition } from "../../src/core/definitionSchema.js";
@@ -11,6 +12,7 @@ import { parseDefinition } from "../../src/core/parseDefinition.js";
 import type { PlanStep, StepKind } from "../../src/core/plan.js";
 import { prepareSteps } from "../../src/core/prepareScript.js";
 import { renderLxcConfig } from "../../src/core/renderLxcConfig.js";
+import { statusScript } from "../../src/core/statusScript.js";
 import { containerStepIds, upgradeScript } from "../../src/core/upgradeScript.js";
 import { validateDefinitions } from "../../src/core/validateDefinitions.js";
 
@@ -37,8 +39,7 @@ policy:
   apparmorProfile: lxc-container-default-cgns
 `;
 const parsedConfig = parseConfig(".github/hostroot.yml", CONFIG_YAML);
-const CONFIG = parsedConfig.config?.value as Config;
-const HOST = poolHosts(CONFIG)[0] as ReturnType<typeof poolHosts>[number];
+const CLEAN_CONFIG = parsedConfig.config?.value as Config;
 
 /** Strings an attacker or a careless edit would try. */
 const NASTY = [
@@ -69,6 +70,8 @@ const NASTY = [
   ".",
   "/",
   "//",
+  "/..",
+  "/./",
   "é",
   "💥",
   "\ud800",
@@ -203,12 +206,15 @@ function validate(text: string): { clean: boolean; def?: Definition } {
   const parsed = parseDefinition("containers/app.yml", Buffer.from(text));
   const errors = (ds: { severity: string }[]) => ds.some((d) => d.severity === "error");
   if (!parsed.definition || errors(parsed.diagnostics)) return { clean: false };
-  const clean = !errors(validateDefinitions([parsed.definition], CONFIG));
+  const clean = !errors(validateDefinitions([parsed.definition], CLEAN_CONFIG));
   return { clean, def: parsed.definition.value };
 }
 
-/** Every builder a deploy, restart, upgrade or prepare runs with a definition. */
-function buildEverything(def: Definition): void {
+/** Every builder a deploy, restart, upgrade, prepare, status or affected runs with a definition. */
+function buildEverything(def: Definition, CONFIG: Config = CLEAN_CONFIG): void {
+  const HOST = poolHosts(CONFIG)[0] as PoolHost;
+  statusScript(HOST.lxcPath, ["libc6"]);
+  affectedScript(["libc6"], HOST.lxcPath);
   for (const lightweightInit of [true, false]) {
     for (let replica = 0; replica < def.replicas; replica++) {
       renderLxcConfig(def, HOST, {
@@ -252,9 +258,75 @@ function buildEverything(def: Definition): void {
   hostScript(prepareSteps({ lxcPath: HOST.lxcPath, bridges: [def.network.bridge], install: false }));
 }
 
+/** Config values that reach host scripts and LXC config lines, each plausible or hostile. */
+const configInput = fc.record({
+  lxcPath: mixed(fc.constantFrom("/var/lib/lxc", "/srv/lxc", "/data/containers")),
+  apparmorProfile: fc.option(mixed(fc.constantFrom("lxc-container-default-cgns", "unconfined")), {
+    nil: undefined,
+  }),
+  maskFiles: fc.array(mixed(fc.constantFrom("/etc/hostroot/deploy.key", "/srv/secret.pem")), {
+    maxLength: 2,
+  }),
+  maskDirs: fc.array(mixed(fc.constantFrom("/srv/private", "/opt/keys")), { maxLength: 2 }),
+  deployKeyPath: mixed(fc.constant("/root/.ssh/authorized_keys")),
+});
+
+/** The ops config as written, with the generated values (JSON strings are YAML). */
+function configText(c: typeof configInput extends fc.Arbitrary<infer T> ? T : never): string {
+  const q = (v: unknown) => yamlText(v).trimEnd();
+  return `apiVersion: hostroot/v1
+pool:
+  platforms:
+    debian-12:
+      hosts:
+        - { name: web-1, address: 192.0.2.11, lxcPath: ${q(c.lxcPath)}, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEtd0hrgY63x5CDH0suroeeWutFgAbnyGFVYFTHKKKBr" }
+policy:
+  mounts: { allowedSources: [/srv] }
+  masks: { files: ${q(c.maskFiles)}, dirs: ${q(c.maskDirs)} }
+  deployKeyPath: ${q(c.deployKeyPath)}
+${c.apparmorProfile === undefined ? "" : `  apparmorProfile: ${q(c.apparmorProfile)}\n`}`;
+}
+
+/** A definition that uses every part of a deploy. */
+const FULL_DEFINITION = parseDefinition(
+  "containers/app.yml",
+  `apiVersion: hostroot/v1
+name: app
+platform: debian-12
+hide: [/srv/legacy]
+mounts: [{ source: /srv/app, target: /srv/app }]
+packages: { pip: [flask], npm: [express], gem: [rack] }
+setup: [[useradd, app]]
+service: { command: [/usr/bin/python3, -m, http.server], user: app, workdir: /srv/app, env: { PORT: "8080" } }
+health: { command: [/bin/true] }
+resources: { memory: 512M, cpus: 1, pids: 64 }
+`,
+).definition?.value as Definition;
+
 describe("validation is the gate", () => {
-  it("uses a valid config", () => {
+  it("uses a valid config and a valid definition", () => {
     expect(parsedConfig.diagnostics).toEqual([]);
+    expect(FULL_DEFINITION).toBeDefined();
+    expect(
+      validateDefinitions(
+        [{ file: "containers/app.yml", value: FULL_DEFINITION, span: () => ({ line: 1, column: 1 }) }],
+        CLEAN_CONFIG,
+      ),
+    ).toEqual([]);
+  });
+
+  it(`a config validate passes renders and builds every host script (seed ${SEED})`, () => {
+    let clean = 0;
+    fc.assert(
+      fc.property(configInput, (input) => {
+        const parsed = parseConfig(".github/hostroot.yml", Buffer.from(configText(input)));
+        if (!parsed.config || parsed.diagnostics.some((d) => d.severity === "error")) return;
+        clean++;
+        buildEverything(FULL_DEFINITION, parsed.config.value);
+      }),
+      { seed: SEED, numRuns: RUNS / 3 },
+    );
+    expect(clean).toBeGreaterThan(RUNS / 30);
   });
 
   it(`a definition validate passes renders and builds every host script (seed ${SEED})`, () => {
