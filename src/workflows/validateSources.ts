@@ -78,13 +78,10 @@ export async function validateSources(
           fromPolicy ? { config: config as Located<Config>, resolve } : { paths: options.paths ?? [] },
         );
   diagnostics.push(...sources.diagnostics);
+  const roots = sources.roots;
   const files = [
-    ...new Set((await Promise.all(sources.roots.map((r) => reader.listDefinitionFiles(r)))).flat()),
+    ...new Set((await Promise.all(roots.map((r) => reader.listDefinitionFiles(r)))).flat()),
   ].sort();
-  if (files.length === 0 && !sources.problem && (config || !fromPolicy))
-    diagnostics.push(
-      noDefinitions(fromPolicy ? { config: config as Located<Config> } : { paths: options.paths ?? [] }),
-    );
 
   const definitions: Located<Definition>[] = [];
   for (let i = 0; i < files.length; i += READ_BATCH) {
@@ -96,6 +93,10 @@ export async function validateSources(
       if (parsed.definition) definitions.push(parsed.definition);
     });
   }
+  if (files.length === 0 && !sources.problem && (config || !fromPolicy))
+    diagnostics.push(
+      noDefinitions(fromPolicy ? { config: config as Located<Config> } : { paths: options.paths ?? [] }),
+    );
   if (config) diagnostics.push(...validateDefinitions(definitions, config.value));
 
   return {

@@ -37,6 +37,19 @@ describe("the Action when there is nothing to validate", () => {
     expect(summary).toContain("1 file checked.");
   });
 
+  it("fails too when the default branch is fetched and the pull request removes the directory", () => {
+    ws = makeWorkspace();
+    ws.commitAsDefaultBranch();
+    rmSync(path.join(ws.dir, DEFS), { recursive: true });
+    const runner = runnerEnv(ws, "pull_request", opened());
+    const run = runBundled(runner);
+
+    expect(run.code).toBe(1);
+    expect(runner.outputs()).toMatchObject({ outcome: "failure", plan: "" });
+    expect(run.stdout).toContain("source/missing");
+    expect(runner.summary()).not.toMatch(/✅/);
+  });
+
   it("heads the summary 'No definitions checked' when the directory holds none", () => {
     ws = makeWorkspace();
     rmSync(path.join(ws.dir, DEFS), { recursive: true });
