@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeRepo, ROOT } from "./runCli.js";
@@ -73,6 +73,32 @@ describe("hostroot validate finds what it checks", () => {
       /^\.\.\/containers\/billing-api\.yml:5:15 {2}error .* {2}mount\/source-not-allowed$/m,
     );
     expect(sub.stdout.split("\n").at(-2)).toBe(top.stdout.split("\n").at(-2));
+  });
+
+  it("resolves definitionsPath from the top of the config's repository, or from here for a config git ignores", () => {
+    const dir = repo({
+      ".gitignore": "scratch/\n",
+      "ops/hostroot.yml": readFileSync(path.join(ROOT, "examples/hostroot.yml"), "utf8").replace(
+        "definitionsPath: examples/containers",
+        "definitionsPath: ops/containers",
+      ),
+      "ops/containers/billing-api.yml": BAD,
+      "scratch/hostroot.yml": readFileSync(path.join(ROOT, "examples/hostroot.yml"), "utf8").replace(
+        "definitionsPath: examples/containers",
+        "definitionsPath: containers",
+      ),
+      "scratch/containers/ledger.yml": DEF("ledger"),
+    });
+    execFileSync("git", ["init", "-q"], { cwd: dir });
+    // A config in the repository: its definitionsPath is from the top, wherever the command runs.
+    const tracked = hostroot(path.join(dir, "ops"), "--config", "hostroot.yml");
+    expect(tracked.code).toBe(1);
+    expect(tracked.stdout).toMatch(
+      /^containers\/billing-api\.yml:5:15 {2}error .* {2}mount\/source-not-allowed$/m,
+    );
+    // A scratch config git ignores (like a generated lab config) belongs to no repository: from here.
+    const scratch = hostroot(path.join(dir, "scratch"), "--config", "hostroot.yml");
+    expect(scratch).toMatchObject({ code: 0, stdout: "2 files checked: no problems.\n" });
   });
 
   it("refuses a symlinked definition (exit 1) and a symlinked definitionsPath (exit 2)", () => {

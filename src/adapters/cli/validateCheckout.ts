@@ -21,22 +21,35 @@ function gitTopLevel(dir: string): string | undefined {
   }
 }
 
+/** True when git ignores `file` (exit 0 of check-ignore); false when it does not or cannot tell. */
+function gitIgnores(dir: string, file: string): boolean {
+  try {
+    execFileSync("git", ["check-ignore", "-q", "--", file], { cwd: dir, stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The repository a config belongs to: the git top level of its directory; outside git, the
- * parent of its `.github` directory; else the current directory.
+ * The root of the repository a config belongs to, which its definitionsPath is relative to: the
+ * parent of its `.github` directory (the documented place); else the git top level, when the
+ * config is part of that work tree (not a file git ignores, such as a generated lab config);
+ * else the current directory.
  */
 function repositoryRoot(cwd: string, configFile: string): string {
   const dir = path.dirname(configFile);
-  return (
-    gitTopLevel(existsSync(dir) ? dir : cwd) ?? (path.basename(dir) === ".github" ? path.dirname(dir) : cwd)
-  );
+  if (path.basename(dir) === ".github") return path.dirname(dir);
+  if (!existsSync(dir)) return cwd;
+  const top = gitTopLevel(dir);
+  return top !== undefined && !gitIgnores(dir, configFile) ? top : cwd;
 }
 
 /**
  * Validates the checkout the CLI runs in, from whichever directory of it the command was typed:
  * paths on the command line (and `--config`) are relative to the current directory, as a user
- * types them, while the policy's definitionsPath is relative to the repository root, so a run
- * from a subdirectory checks the same files as one from the top. The default config
+ * types them, while the policy's definitionsPath is relative to the config's repository root
+ * (see repositoryRoot), so a run from a subdirectory checks the same files as one from the top. The default config
  * (`.github/hostroot.yml`) is looked for at the repository's top level when it is not here.
  * Reported paths stay relative to the current directory, so a terminal can open them.
  */
