@@ -24,15 +24,17 @@ import { validateDefinitions } from "../../src/core/validateDefinitions.js";
  * whenever those report no error, every builder must succeed. Seeded, so a failure replays.
  */
 const SEED = 20261204;
-const RUNS = 3000;
+const RUNS = 2000;
+/** Each run builds every script twice over; generous, so a loaded machine does not time it out. */
+const TIMEOUT_MS = 120_000;
 
 const CONFIG_YAML = `apiVersion: hostroot/v1
 pool:
   platforms:
     debian-12:
       hosts:
-        - { name: web-1, address: 192.0.2.11, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEtd0hrgY63x5CDH0suroeeWutFgAbnyGFVYFTHKKKBr" }
-        - { name: web-2, address: 192.0.2.12, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvPfMjPm2NPH7IJuNPF1dQyR9AYG82LpT+rzgsvJZPt" }
+        - { name: web-1, address: 192.0.2.11, labels: { zone: a }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEtd0hrgY63x5CDH0suroeeWutFgAbnyGFVYFTHKKKBr" }
+        - { name: web-2, address: 192.0.2.12, labels: { zone: a }, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKvPfMjPm2NPH7IJuNPF1dQyR9AYG82LpT+rzgsvJZPt" }
 policy:
   mounts:
     allowedSources: [/srv]
@@ -95,7 +97,7 @@ const weird: fc.Arbitrary<string> = fc.oneof(
  */
 function mixed(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 40, arbitrary: valid },
+    { weight: 60, arbitrary: valid },
     {
       weight: 2,
       arbitrary: fc
@@ -137,6 +139,13 @@ const definitionInput = fc.record(
     name: mixed(fc.constantFrom("app", "billing-api", "host", "x1")),
     platform: mixed(fc.constant("debian-12")),
     replicas: fc.integer({ min: 1, max: 2 }),
+    placement: fc.record(
+      {
+        hosts: fc.uniqueArray(mixed(fc.constantFrom("web-1", "web-2")), { minLength: 2, maxLength: 2 }),
+        labels: fc.dictionary(mixed(fc.constant("zone")), mixed(fc.constant("a")), { maxKeys: 1 }),
+      },
+      { requiredKeys: [] },
+    ),
     hide: fc.array(mixed(anyPath), { maxLength: 3 }),
     mounts: fc.array(fc.record({ source: mixed(srvPath), target: mixed(anyPath), readOnly: fc.boolean() }), {
       maxLength: 3,
@@ -315,32 +324,40 @@ describe("validation is the gate", () => {
     ).toEqual([]);
   });
 
-  it(`a config validate passes renders and builds every host script (seed ${SEED})`, () => {
-    let clean = 0;
-    fc.assert(
-      fc.property(configInput, (input) => {
-        const parsed = parseConfig(".github/hostroot.yml", Buffer.from(configText(input)));
-        if (!parsed.config || parsed.diagnostics.some((d) => d.severity === "error")) return;
-        clean++;
-        buildEverything(FULL_DEFINITION, parsed.config.value);
-      }),
-      { seed: SEED, numRuns: RUNS / 3 },
-    );
-    expect(clean).toBeGreaterThan(RUNS / 30);
-  });
+  it(
+    `a config validate passes renders and builds every host script (seed ${SEED})`,
+    () => {
+      let clean = 0;
+      fc.assert(
+        fc.property(configInput, (input) => {
+          const parsed = parseConfig(".github/hostroot.yml", Buffer.from(configText(input)));
+          if (!parsed.config || parsed.diagnostics.some((d) => d.severity === "error")) return;
+          clean++;
+          buildEverything(FULL_DEFINITION, parsed.config.value);
+        }),
+        { seed: SEED, numRuns: RUNS / 4 },
+      );
+      expect(clean).toBeGreaterThan(RUNS / 40);
+    },
+    TIMEOUT_MS,
+  );
 
-  it(`a definition validate passes renders and builds every host script (seed ${SEED})`, () => {
-    let clean = 0;
-    fc.assert(
-      fc.property(definitionInput, (input) => {
-        const { clean: ok, def } = validate(yamlText(input));
-        if (!ok || !def) return;
-        clean++;
-        buildEverything(def);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    // The property says nothing unless many generated definitions pass validation.
-    expect(clean).toBeGreaterThan(RUNS / 10);
-  });
+  it(
+    `a definition validate passes renders and builds every host script (seed ${SEED})`,
+    () => {
+      let clean = 0;
+      fc.assert(
+        fc.property(definitionInput, (input) => {
+          const { clean: ok, def } = validate(yamlText(input));
+          if (!ok || !def) return;
+          clean++;
+          buildEverything(def);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      // The property says nothing unless many generated definitions pass validation.
+      expect(clean).toBeGreaterThan(RUNS / 10);
+    },
+    TIMEOUT_MS,
+  );
 });
