@@ -121,8 +121,9 @@ const NO_LINKS =
  * Where definitions are read from, checked before anything is read: a path that does not exist
  * or is a symlink (the policy's definitionsPath or any directory above it inside the repository,
  * or a path given on the command line) is an error, not an empty set that validates green; a
- * symlink among the definitions is an error, not a file silently skipped. Readers that cannot
- * tell (git trees list regular files only) skip these checks.
+ * symlink among the definitions is an error, not a file silently skipped. Paths that do exist
+ * are still validated beside a missing one, so one run reports everything. Readers that cannot
+ * tell what a path is skip these checks (an empty result is then still said, by noDefinitions).
  */
 async function checkSources(
   reader: SourceReader,
@@ -164,14 +165,14 @@ async function checkSources(
         out.push(diagnostic(p, { line: 1, column: 1 }, "source/symlink", `${p} is a symlink; ${NO_LINKS}`));
       else roots.push(p);
     }
-    if (out.length > 0) return { roots, diagnostics: out, problem: true };
   }
+  const problem = out.length > 0;
   for (const root of roots)
     for (const link of (await reader.listDefinitionSymlinks?.(root)) ?? [])
       out.push(
         diagnostic(link, { line: 1, column: 1 }, "source/symlink", `${link} is a symlink; ${NO_LINKS}`),
       );
-  return { roots, diagnostics: out, problem: false };
+  return { roots, diagnostics: out, problem };
 }
 
 /** The warning of a run that found no definition file at all: said, not passed over as "no problems". */
