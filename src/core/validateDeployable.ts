@@ -70,7 +70,7 @@ export function validateDeployable(def: Located<Definition>): Diagnostic[] {
       report(
         [...path, 0],
         "command/option-like",
-        `${what} starts with '${shown(program)}': the program to run comes first, and a word starting with '-' would be read as an option of the command that starts it`,
+        `${what} starts with '${shown(program)}': the program to run comes first, and no program is named like an option (setsid, which starts a service, would read it as its own)`,
       );
   }
 
