@@ -32,6 +32,7 @@ export const RULES = {
   "name/reserved": "A name the host layout keeps for itself ('host').",
   "path/control-character":
     "A path holds a control character, which LXC config lines and host commands cannot carry.",
+  "network/hwaddr-unusable": "A multicast or all-zero MAC address, which no network device can carry.",
   "service/env-value": "A service env value holds a NUL byte, which no environment variable can hold.",
   "command/option-like":
     "A setup, service or health command starts with '-', which would be read as an option.",

@@ -52,6 +52,15 @@ export function validateDeployable(def: Located<Definition>): Diagnostic[] {
         `${what} '${shown(value)}' has a control character, which an LXC config line or a host command cannot carry`,
       );
 
+  // The kernel refuses a multicast or all-zero address on a network device: lxc-start would fail.
+  const mac = d.network.hwaddr;
+  if (mac !== undefined && (Number.parseInt(mac.slice(0, 2), 16) & 1 || /^(00:){5}00$/.test(mac)))
+    report(
+      ["network", "hwaddr"],
+      "network/hwaddr-unusable",
+      `hwaddr ${mac} is ${/^(00:){5}00$/.test(mac) ? "all zeros" : "a multicast address (first byte odd)"}: no network device can carry it; use a unicast address such as 02:${mac.slice(3)}`,
+    );
+
   for (const [key, value] of Object.entries(d.service?.env ?? {}))
     if (value.includes("\0"))
       report(

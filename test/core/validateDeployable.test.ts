@@ -62,6 +62,16 @@ health:
     ]);
   });
 
+  it("refuses a multicast or all-zero hwaddr, which no device can carry", () => {
+    expect(findings(`${HEAD}network: { hwaddr: "33:00:00:00:00:01" }\n`)).toEqual([
+      "4:21 network/hwaddr-unusable",
+    ]);
+    expect(findings(`${HEAD}network: { hwaddr: "00:00:00:00:00:00" }\n`)).toEqual([
+      "4:21 network/hwaddr-unusable",
+    ]);
+    expect(findings(`${HEAD}network: { hwaddr: "00:16:3e:00:00:01" }\n`)).toEqual([]);
+  });
+
   it("reserves the name 'host' and nothing like it", () => {
     expect(
       findings("apiVersion: hostroot/v1\nname: host\nplatform: debian-12\n", "containers/host.yml"),
