@@ -64,10 +64,10 @@ health:
 
   it("refuses a multicast or all-zero hwaddr, which no device can carry", () => {
     expect(findings(`${HEAD}network: { hwaddr: "33:00:00:00:00:01" }\n`)).toEqual([
-      "4:21 network/hwaddr-unusable",
+      "4:20 network/hwaddr-unusable",
     ]);
     expect(findings(`${HEAD}network: { hwaddr: "00:00:00:00:00:00" }\n`)).toEqual([
-      "4:21 network/hwaddr-unusable",
+      "4:20 network/hwaddr-unusable",
     ]);
     expect(findings(`${HEAD}network: { hwaddr: "00:16:3e:00:00:01" }\n`)).toEqual([]);
   });
