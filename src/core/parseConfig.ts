@@ -3,6 +3,7 @@ import { type Diagnostic, diagnostic, hasErrors, sortDiagnostics } from "./diagn
 import { groupBy } from "./groupBy.js";
 import type { Located, ValuePath } from "./located.js";
 import { parseYaml, type YamlLimits } from "./parseYaml.js";
+import { validateConfigDeployable } from "./validateConfigDeployable.js";
 import { zodIssuesToDiagnostics } from "./zodIssuesToDiagnostics.js";
 
 /** The result of reading the ops config. */
@@ -89,6 +90,7 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
     const span = located.span(["policy", "definitionsPath"]);
     out.push(diagnostic(located.file, span, "config/definitions-path", `policy.definitionsPath ${problem}`));
   }
+  out.push(...validateConfigDeployable(located));
   return out;
 }
 

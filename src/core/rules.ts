@@ -28,6 +28,18 @@ export const RULES = {
   "packages/apt-refused": "apt/dpkg packages into a delta would shadow host packages and miss their fixes.",
   "setup/apt-refused": "A setup step runs apt or dpkg inside the container, which shadows host packages.",
   "name/file-mismatch": "The file name does not match the definition's name.",
+  // What a deploy must be able to build from one definition (validateDeployable.ts)
+  "name/reserved": "A name the host layout keeps for itself ('host').",
+  "path/control-character":
+    "A path holds a control character, which LXC config lines and host commands cannot carry.",
+  "network/hwaddr-unusable": "A multicast or all-zero MAC address, which no network device can carry.",
+  "service/env-value": "A service env value holds a NUL byte, which no environment variable can hold.",
+  "command/option-like":
+    "A setup, service or health command starts with '-', which would be read as an option.",
+  "packages/option-like": "A package spec starts with '-', which its installer would read as an option.",
+  "packages/pip-spec": "A pip spec is not a PEP 508 requirement for a package on the index.",
+  "packages/npm-spec": "An npm spec is not a registry package with an optional version, range or tag.",
+  "packages/gem-spec": "A gem spec is not a gem name with an optional ':version'.",
   // Across files and against the pool
   "name/duplicate": "Two definitions share one name.",
   "platform/unknown": "The platform is not in the pool.",
@@ -36,11 +48,21 @@ export const RULES = {
   "placement/replicas": "More replicas than distinct eligible hosts.",
   "placement/capacity": "The platform's hosts have no room for all containers.",
   "network/duplicate-hwaddr": "Two containers share one MAC address.",
+  // Finding the files
+  "source/missing": "A path to validate, or the policy's definitionsPath, does not exist.",
+  "source/symlink":
+    "A definition, a path to validate or the definitionsPath is a symlink, which is never followed.",
+  "source/empty": "No definition files were found, so nothing was validated.",
   // The config
   "config/missing": "The config file does not exist.",
   "config/duplicate-host": "Two hosts share one name.",
   "config/duplicate-address": "Two hosts share one address and port.",
   "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
+  // What a deploy must be able to build from the config (validateConfigDeployable.ts)
+  "config/lxc-path-unusable":
+    "An lxcPath with ':', blanks, a backslash or control characters, which LXC cannot carry.",
+  "config/path-not-normalised": "A config path with a '.' or '..' component.",
+  "config/apparmor-profile": "An apparmorProfile with control characters or blanks at an end.",
   "config/too-many-files": "More definition files than the App reads for one event.",
   // The App: the repository's config against the server config's pool
   "config/pool-from-server": "The repository lists hosts, but the App's server config gives it a pool.",

@@ -10,6 +10,7 @@ import {
   normalisePath,
   SHARED_SYSTEM_PATHS,
 } from "./systemPaths.js";
+import { validateDeployable } from "./validateDeployable.js";
 
 const SHADOW_WHY =
   "a delta that shadows host libraries misses their security fixes when ops upgrade the host";
@@ -92,6 +93,7 @@ export function validateDefinition(def: Located<Definition>, config: Config): Di
       `name '${d.name}' does not match the file name '${base}': name the file ${d.name}.yml`,
       "warning",
     );
+  out.push(...validateDeployable(def));
   return out;
 }
 

@@ -51,6 +51,11 @@ export async function validatePullRequest(
   const headWithPolicy: SourceReader = {
     listDefinitionFiles: (dir) => head.listDefinitionFiles(dir),
     read: (path) => (path === configPath ? Promise.resolve(policy) : head.read(path)),
+    // What the head's reader can tell of missing and linked paths, so nothing checks green for nothing.
+    ...(head.kind ? { kind: head.kind.bind(head) } : {}),
+    ...(head.listDefinitionSymlinks
+      ? { listDefinitionSymlinks: head.listDefinitionSymlinks.bind(head) }
+      : {}),
   };
   const outcome = await validateSources(headWithPolicy, options);
   const failed = hasErrors(outcome.diagnostics);
@@ -65,8 +70,8 @@ export async function validatePullRequest(
     name: CHECK_NAME,
     headSha: pr.headSha,
     conclusion,
-    title: checkTitle(outcome.diagnostics, outcome.files.length),
-    summary: `${renderValidationReport(outcome.diagnostics, { files: outcome.files.length, repoUrl: pr.repoUrl, sha: pr.headSha })}${fork}`,
+    title: checkTitle(outcome.diagnostics, outcome.checked.length, outcome.files.length),
+    summary: `${renderValidationReport(outcome.diagnostics, { files: outcome.checked.length, definitions: outcome.files.length, repoUrl: pr.repoUrl, sha: pr.headSha })}${fork}`,
     diagnostics: outcome.diagnostics,
   });
 
@@ -112,10 +117,11 @@ const FORK_NOTE =
   "> [!IMPORTANT]\n> This pull request comes from a fork. hostroot validates it and shows its plan, " +
   "but never deploys it: push the branch to this repository to deploy it.\n";
 
-function checkTitle(diagnostics: readonly Diagnostic[], files: number): string {
+function checkTitle(diagnostics: readonly Diagnostic[], files: number, definitions: number): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.filter((d) => d.severity === "warning").length;
   if (errors > 0) return `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  if (definitions === 0) return "No definitions checked";
   return warnings > 0
     ? `${plural(files, "file")} valid, ${plural(warnings, "warning")}`
     : `${plural(files, "file")} valid`;

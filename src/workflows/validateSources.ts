@@ -1,6 +1,6 @@
 import type { Config } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
-import { type Diagnostic, hasErrors, sortDiagnostics } from "../core/diagnostic.js";
+import { type Diagnostic, diagnostic, hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { Located } from "../core/located.js";
 import { type ParsedConfig, parseConfig } from "../core/parseConfig.js";
 import { parseDefinition } from "../core/parseDefinition.js";
@@ -18,6 +18,16 @@ export interface ValidationOutcome {
   diagnostics: Diagnostic[];
   /** The config itself is missing or invalid: a setup problem (CLI exit 2), not a definition error. */
   configProblem: boolean;
+  /**
+   * A path to validate, or the policy's definitionsPath, is missing or a symlink: nothing (or not
+   * what was meant) was checked, a setup problem (CLI exit 2) rather than a green run.
+   */
+  sourceProblem: boolean;
+  /**
+   * Every file the report speaks of, sorted: the config, each definition file, and each path a
+   * finding names. "N files checked" counts these in every format (text, JSON, JUnit, summaries).
+   */
+  checked: string[];
 }
 
 /** How validation reads the config: the CLI's parser by default; the App's resolves its server pool. */
@@ -35,7 +45,19 @@ const READ_BATCH = 64;
  */
 export async function validateSources(
   reader: SourceReader,
-  options: { configPath: string; paths?: readonly string[]; parseConfig?: ConfigParser; maxFiles?: number },
+  options: {
+    configPath: string;
+    paths?: readonly string[];
+    /** The CLI's parser by default; the App's resolves the repository's server pool. */
+    parseConfig?: ConfigParser;
+    /** Most definition files read (each may be a paid API request); over it none is read. */
+    maxFiles?: number;
+    /**
+     * Maps the policy's definitionsPath (relative to the repository root) to a path the reader
+     * understands; the CLI passes one so a run from a subdirectory reads the same files.
+     */
+    resolveDefinitionsPath?: (definitionsPath: string) => string;
+  },
 ): Promise<ValidationOutcome> {
   const diagnostics: Diagnostic[] = [];
   const configBytes = await reader.read(options.configPath);
@@ -55,9 +77,17 @@ export async function validateSources(
     if (!hasErrors(parsed.diagnostics)) config = parsed.config;
   }
 
-  const roots = options.paths?.length
-    ? options.paths
-    : [config?.value.policy.definitionsPath ?? "containers"];
+  const fromPolicy = !options.paths?.length;
+  const resolve = options.resolveDefinitionsPath ?? ((p: string) => p);
+  const sources =
+    fromPolicy && !config
+      ? { roots: [resolve("containers")], diagnostics: [], problem: false } // the config problem is the news
+      : await checkSources(
+          reader,
+          fromPolicy ? { config: config as Located<Config>, resolve } : { paths: options.paths ?? [] },
+        );
+  diagnostics.push(...sources.diagnostics);
+  const roots = sources.roots;
   const files = [
     ...new Set((await Promise.all(roots.map((r) => reader.listDefinitionFiles(r)))).flat()),
   ].sort();
@@ -79,6 +109,9 @@ export async function validateSources(
       files,
       diagnostics: sortDiagnostics(diagnostics),
       configProblem: config === undefined,
+      sourceProblem: sources.problem,
+      // None of the definition files was read, so none counts as checked.
+      checked: [...new Set([options.configPath, ...diagnostics.map((d) => d.file)])].sort(),
     };
   }
   for (let i = 0; i < files.length; i += READ_BATCH) {
@@ -90,6 +123,10 @@ export async function validateSources(
       if (parsed.definition) definitions.push(parsed.definition);
     });
   }
+  if (files.length === 0 && !sources.problem && (config || !fromPolicy))
+    diagnostics.push(
+      noDefinitions(fromPolicy ? { config: config as Located<Config> } : { paths: options.paths ?? [] }),
+    );
   if (config) diagnostics.push(...validateDefinitions(definitions, config.value));
 
   return {
@@ -99,5 +136,94 @@ export async function validateSources(
     files,
     diagnostics: sortDiagnostics(diagnostics),
     configProblem: config === undefined,
+    sourceProblem: sources.problem,
+    checked: [...new Set([options.configPath, ...files, ...diagnostics.map((d) => d.file)])].sort(),
   };
+}
+
+type Sources = { config: Located<Config>; resolve: (p: string) => string } | { paths: readonly string[] };
+
+const DEFINITIONS_PATH = ["policy", "definitionsPath"] as const;
+const NO_LINKS =
+  "hostroot reads definitions only as files committed in the repository and never follows a link, which could point anywhere";
+
+/**
+ * Where definitions are read from, checked before anything is read: a path that does not exist
+ * or is a symlink (the policy's definitionsPath or any directory above it inside the repository,
+ * or a path given on the command line) is an error, not an empty set that validates green; a
+ * symlink among the definitions is an error, not a file silently skipped. Paths that do exist
+ * are still validated beside a missing one, so one run reports everything. Readers that cannot
+ * tell what a path is skip these checks (an empty result is then still said, by noDefinitions).
+ */
+async function checkSources(
+  reader: SourceReader,
+  sources: Sources,
+): Promise<{ roots: string[]; diagnostics: Diagnostic[]; problem: boolean }> {
+  const out: Diagnostic[] = [];
+  const roots: string[] = [];
+  if ("config" in sources) {
+    const { config, resolve } = sources;
+    const wanted = config.value.policy.definitionsPath;
+    const at = (rule: string, message: string) =>
+      out.push(diagnostic(config.file, config.span(DEFINITIONS_PATH), rule, message));
+    const segments = wanted.split("/");
+    let problem = false;
+    for (let i = 1; i <= segments.length && reader.kind && !problem; i++) {
+      const prefix = segments.slice(0, i).join("/");
+      const kind = await reader.kind(resolve(prefix));
+      const last = i === segments.length;
+      if (kind === "symlink") {
+        at("source/symlink", `policy.definitionsPath '${wanted}': '${prefix}' is a symlink; ${NO_LINKS}`);
+        problem = true;
+      } else if (kind === "missing" || (kind === "file" && !last)) {
+        at(
+          "source/missing",
+          `policy.definitionsPath '${wanted}' does not exist (looked for ${resolve(wanted)}): nothing would be checked; ` +
+            "fix the path, or create the directory with a first definition",
+        );
+        problem = true;
+      }
+    }
+    if (problem) return { roots, diagnostics: out, problem };
+    roots.push(resolve(wanted));
+  } else {
+    for (const p of sources.paths) {
+      const kind = reader.kind ? await reader.kind(p) : "dir";
+      if (kind === "missing")
+        out.push(diagnostic(p, { line: 1, column: 1 }, "source/missing", `path not found: ${p}`));
+      else if (kind === "symlink")
+        out.push(diagnostic(p, { line: 1, column: 1 }, "source/symlink", `${p} is a symlink; ${NO_LINKS}`));
+      else roots.push(p);
+    }
+  }
+  const problem = out.length > 0;
+  for (const root of roots)
+    for (const link of (await reader.listDefinitionSymlinks?.(root)) ?? [])
+      out.push(
+        diagnostic(link, { line: 1, column: 1 }, "source/symlink", `${link} is a symlink; ${NO_LINKS}`),
+      );
+  return { roots, diagnostics: out, problem };
+}
+
+/** The warning of a run that found no definition file at all: said, not passed over as "no problems". */
+function noDefinitions(sources: { config: Located<Config> } | { paths: readonly string[] }): Diagnostic {
+  const what = "no definition files (*.yml, *.yaml): nothing was validated";
+  if ("config" in sources) {
+    const { config } = sources;
+    return diagnostic(
+      config.file,
+      config.span(DEFINITIONS_PATH),
+      "source/empty",
+      `policy.definitionsPath '${config.value.policy.definitionsPath}' holds ${what}`,
+      "warning",
+    );
+  }
+  const [first = "."] = sources.paths;
+  return diagnostic(
+    first,
+    { line: 1, column: 1 },
+    "source/empty",
+    `${sources.paths.join(", ")}: ${what}`,
+    "warning",
+  );
 }

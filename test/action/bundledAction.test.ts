@@ -124,7 +124,7 @@ describe("a clean pull request", () => {
 
     expect(run.code).toBe(0);
     expect(runner.outputs()).toMatchObject({ outcome: "success", "error-count": "0", plan: "" });
-    expect(runner.summary()).toContain("3 files valid");
+    expect(runner.summary()).toContain("4 files valid");
     expect(runner.summary()).toContain("No plan: `master` is not fetched");
   });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../src/adapters/cli/main.js";
@@ -39,12 +39,19 @@ export async function runCli(
 
 /**
  * A throwaway repository: the example config as `.github/hostroot.yml` (the CLI's default) and
- * the given files. Returns its directory.
+ * the given files. Returns its directory. The example config reads `examples/containers`;
+ * `definitionsPath` points it elsewhere.
  */
-export function makeRepo(files: Record<string, string>): string {
+export function makeRepo(files: Record<string, string>, options: { definitionsPath?: string } = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), "hostroot-cli-"));
   mkdirSync(path.join(dir, ".github"));
-  copyFileSync(path.join(ROOT, "examples/hostroot.yml"), path.join(dir, ".github/hostroot.yml"));
+  const config = readFileSync(path.join(ROOT, "examples/hostroot.yml"), "utf8");
+  writeFileSync(
+    path.join(dir, ".github/hostroot.yml"),
+    options.definitionsPath === undefined
+      ? config
+      : config.replace("definitionsPath: examples/containers", `definitionsPath: ${options.definitionsPath}`),
+  );
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), text);

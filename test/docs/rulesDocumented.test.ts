@@ -1,6 +1,8 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { fsSourceReader } from "../../src/adapters/shared/fsSourceReader.js";
 import type { Config } from "../../src/core/configSchema.js";
 import type { Definition } from "../../src/core/definitionSchema.js";
 import type { Diagnostic } from "../../src/core/diagnostic.js";
@@ -72,6 +74,12 @@ const DESCRIBED_ONLY: Record<string, () => Promise<Diagnostic[]>> = {
         { configPath: ".github/hostroot.yml", maxFiles: 500 },
       )
     ).diagnostics,
+  // Missing, linked and empty sources: a work tree made on the spot, read as `hostroot validate` reads it.
+  "source/missing": async () => (await sourcesIn({}, ["containres"])).diagnostics,
+  "source/symlink": async () =>
+    (await sourcesIn({ "containers/a.yml": "x", "containers/b.yml": { link: "a.yml" } })).diagnostics,
+  "source/empty": async () =>
+    (await sourcesIn({ "containers/README.md": "no containers yet\n" })).diagnostics,
   "config/missing": async () =>
     (
       await validateSources(
@@ -80,6 +88,23 @@ const DESCRIBED_ONLY: Record<string, () => Promise<Diagnostic[]>> = {
       )
     ).diagnostics,
 };
+
+/** validateSources over a temporary work tree holding CONFIG_YAML (definitionsPath: containers) and `files`. */
+async function sourcesIn(files: Record<string, string | { link: string }>, paths?: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), "hostroot-docs-"));
+  try {
+    const all: Record<string, string | { link: string }> = { ".github/hostroot.yml": CONFIG_YAML, ...files };
+    for (const [name, content] of Object.entries(all)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      if (typeof content === "string") writeFileSync(path.join(dir, name), content);
+      else symlinkSync(content.link, path.join(dir, name));
+    }
+    const options = { configPath: ".github/hostroot.yml", ...(paths ? { paths } : {}) };
+    return await validateSources(fsSourceReader(dir), options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * Runs blocks as files of one repository: configs through parseConfig (or, for the App's rules, as

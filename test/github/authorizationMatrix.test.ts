@@ -141,7 +141,8 @@ describe("who may run which command", () => {
         github()
           .get(`${REPO}/git/ref/heads%2Fmaster`)
           .reply(200, { object: { sha: "d".repeat(40) } });
-        mockTree("d".repeat(40), { [CFG]: config }, []);
+        // The definitions directory exists and holds no definition yet: nothing to create.
+        mockTree("d".repeat(40), { [CFG]: config, "containers/README.md": "Definitions go here.\n" }, []);
       }
     }
 

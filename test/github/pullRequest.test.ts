@@ -98,9 +98,9 @@ describe("a pull request with valid definitions", () => {
       head_sha: head,
       status: "completed",
       conclusion: "success",
-      output: { title: "3 files valid", annotations: [] },
+      output: { title: "4 files valid", annotations: [] },
     });
-    expect(checks[0]?.output?.summary).toContain("3 files valid");
+    expect(checks[0]?.output?.summary).toContain("4 files valid");
 
     const body = comments[0]?.body as string;
     expect(body.startsWith("<!-- hostroot:plan -->\n")).toBe(true);

@@ -29,7 +29,7 @@ export function hasCommit(root: string, ref: string): boolean {
  * call is an argv list; no path or ref ever passes through a shell.
  */
 export function gitRefSourceReader(root: string, ref: string): SourceReader {
-  let tree: Map<string, string> | undefined;
+  let tree: Tree | undefined;
   const blobs = new Map<string, Buffer>();
   const load = () => {
     // Paths relative to root (git's default), so they match the work tree reader's.
@@ -38,7 +38,7 @@ export function gitRefSourceReader(root: string, ref: string): SourceReader {
   };
   return {
     async listDefinitionFiles(dir) {
-      const files = load();
+      const { files } = load();
       const clean = dir.replace(/\/+$/, "").replace(/^\.\//, "");
       if (files.has(clean)) return [clean];
       const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
@@ -51,10 +51,23 @@ export function gitRefSourceReader(root: string, ref: string): SourceReader {
       return found;
     },
     async read(path) {
-      const sha = load().get(path);
+      const sha = load().files.get(path);
       if (sha === undefined) return undefined;
       if (!blobs.has(sha)) readBatch(root, [sha], blobs);
       return blobs.get(sha);
+    },
+    async kind(path) {
+      const { files, dirs, links } = load();
+      const clean = path.replace(/\/+$/, "").replace(/^\.\//, "");
+      if (clean === "" || clean === "." || dirs.has(clean)) return "dir";
+      if (links.has(clean)) return "symlink";
+      return files.has(clean) ? "file" : "missing";
+    },
+    async listDefinitionSymlinks(dir) {
+      const { links } = load();
+      const clean = dir.replace(/\/+$/, "").replace(/^\.\//, "");
+      const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
+      return [...links].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
     },
   };
 }
@@ -68,16 +81,28 @@ function git(root: string, args: string[], input?: string): Buffer {
   });
 }
 
+/** Regular files (path to blob id), directories and symlinks of one tree. */
+interface Tree {
+  files: Map<string, string>;
+  dirs: Set<string>;
+  links: Set<string>;
+}
+
 /** `ls-tree -r -z` output: `<mode> <type> <sha>\t<path>\0` per entry. */
-function parseTree(text: string): Map<string, string> {
-  const files = new Map<string, string>();
+function parseTree(text: string): Tree {
+  const tree: Tree = { files: new Map(), dirs: new Set(), links: new Set() };
   for (const entry of text.split("\0")) {
     const tab = entry.indexOf("\t");
     if (tab < 0) continue;
     const [mode, type, sha] = entry.slice(0, tab).split(" ");
-    if (type === "blob" && mode && sha && REGULAR_FILE.has(mode)) files.set(entry.slice(tab + 1), sha);
+    const path = entry.slice(tab + 1);
+    if (type === "blob" && mode === "120000") tree.links.add(path);
+    else if (type === "blob" && mode && sha && REGULAR_FILE.has(mode)) tree.files.set(path, sha);
+    // `ls-tree -r` lists no trees: every entry's parents are the directories.
+    for (let at = path.lastIndexOf("/"); at > 0; at = path.lastIndexOf("/", at - 1))
+      tree.dirs.add(path.slice(0, at));
   }
-  return files;
+  return tree;
 }
 
 /** `cat-file --batch` answers `<sha> blob <size>\n<bytes>\n` for each requested id, in order. */

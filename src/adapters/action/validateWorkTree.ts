@@ -26,7 +26,8 @@ export async function validateWorkTree(
   if (!options.quiet || outcome.diagnostics.length > 0)
     ctx.report.summary(
       renderValidationReport(outcome.diagnostics, {
-        files: outcome.files.length,
+        files: outcome.checked.length,
+        definitions: outcome.files.length,
         repoUrl: repoUrl(ctx),
         ...(ctx.event.sha ? { sha: ctx.event.sha } : {}),
       }),
@@ -37,7 +38,7 @@ export async function validateWorkTree(
 
 /** The failure of a run stopped by validation errors. */
 export function invalidMessage(v: WorkTreeValidation, what: string): string {
-  return v.outcome.configProblem
-    ? `${v.outcome.configFile} is missing or invalid: ${what}`
-    : `${v.errors} validation error(s): ${what}`;
+  if (v.outcome.configProblem) return `${v.outcome.configFile} is missing or invalid: ${what}`;
+  if (v.outcome.sourceProblem) return `the definitions to check are missing or a symlink: ${what}`;
+  return `${v.errors} validation error(s): ${what}`;
 }

@@ -5,11 +5,11 @@ import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.j
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import type { OperationResult } from "../../core/operationResult.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
-import { type ValidationOutcome, validateSources } from "../../workflows/validateSources.js";
-import { fsSourceReader } from "../shared/fsSourceReader.js";
+import type { ValidationOutcome } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { formatOperationText } from "./operationText.js";
 import { poolExecutor } from "./poolExecutor.js";
+import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of the operations (deploy, restart, hosts prepare). */
 export const OPERATION_FORMATS = ["text", "json", "markdown"] as const;
@@ -27,12 +27,15 @@ export async function loadSources(
   paths: string[],
   strict: boolean,
 ): Promise<Loaded> {
-  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath, paths });
+  const outcome = await validateCheckout(io, { configPath, paths });
   const bad = strict ? hasErrors(outcome.diagnostics) : outcome.configProblem;
   if (bad || !outcome.config) {
-    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.files.length + 1));
+    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.checked.length));
     io.stderr("Nothing done: fix the errors above first.\n");
-    return { kind: "exit", code: outcome.configProblem ? EXIT.usage : EXIT.findings };
+    return {
+      kind: "exit",
+      code: outcome.configProblem || outcome.sourceProblem ? EXIT.usage : EXIT.findings,
+    };
   }
   return {
     kind: "ok",

@@ -6,9 +6,9 @@ import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.j
 import { renderPlan } from "../../core/markdown/renderPlan.js";
 import type { ObservedState } from "../../core/observedState.js";
 import { changes, type Plan } from "../../core/plan.js";
-import { validateSources } from "../../workflows/validateSources.js";
-import { fsSourceReader } from "../shared/fsSourceReader.js";
+import type { validateSources } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of `hostroot plan`. */
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
@@ -37,11 +37,11 @@ export async function planCommand(
   options: { config: string; observed?: string; format: (typeof PLAN_FORMATS)[number]; commit?: string },
   observe?: (outcome: Awaited<ReturnType<typeof validateSources>>) => Promise<ObservedState>,
 ): Promise<number> {
-  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
+  const outcome = await validateCheckout(io, { configPath: options.config, paths });
   if (outcome.configProblem || hasErrors(outcome.diagnostics) || !outcome.config) {
-    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.files.length + 1));
+    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.checked.length));
     io.stderr("No plan: fix the errors above first.\n");
-    return outcome.configProblem ? EXIT.usage : EXIT.findings;
+    return outcome.configProblem || outcome.sourceProblem ? EXIT.usage : EXIT.findings;
   }
   let observed: ObservedState;
   if (options.observed !== undefined) {

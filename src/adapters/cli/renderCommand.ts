@@ -7,9 +7,8 @@ import { hostSteps } from "../../core/hostSteps.js";
 import { place } from "../../core/place.js";
 import { renderLxcConfig } from "../../core/renderLxcConfig.js";
 import { shellQuote } from "../../core/shellQuote.js";
-import { validateSources } from "../../workflows/validateSources.js";
-import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { validateCheckout } from "./validateCheckout.js";
 
 /**
  * `hostroot render NAME`: what a deploy would write and run on a host for one container — the
@@ -21,12 +20,12 @@ export async function renderCommand(
   name: string,
   options: { config: string; host?: string; replica: string; script?: boolean },
 ): Promise<number> {
-  const outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config });
+  const outcome = await validateCheckout(io, { configPath: options.config });
   const config = outcome.config?.value;
   const located = outcome.definitions.find((d) => d.value.name === name);
   if (!config || hasErrors(outcome.diagnostics)) {
-    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.files.length + 1));
-    return outcome.configProblem ? EXIT.usage : EXIT.findings;
+    io.stderr(formatDiagnosticsText(outcome.diagnostics, outcome.checked.length));
+    return outcome.configProblem || outcome.sourceProblem ? EXIT.usage : EXIT.findings;
   }
   if (!located) {
     const names = outcome.definitions.map((d) => d.value.name).join(", ");

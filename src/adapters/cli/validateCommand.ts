@@ -8,14 +8,10 @@ import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.j
 import { parseAppConfig } from "../../core/parseAppConfig.js";
 import { parseServerConfig } from "../../core/parseServerConfig.js";
 import { repositoryAccess } from "../../core/repositoryAccess.js";
-import {
-  type ConfigParser,
-  type ValidationOutcome,
-  validateSources,
-} from "../../workflows/validateSources.js";
-import { fsSourceReader } from "../shared/fsSourceReader.js";
+import type { ConfigParser, ValidationOutcome } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { terminalStyle } from "./style.js";
+import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of `hostroot validate`. */
 export const VALIDATE_FORMATS = ["text", "json", "github", "gitlab", "junit"] as const;
@@ -41,7 +37,9 @@ function jsonDiagnostic(d: Diagnostic) {
 
 /**
  * `hostroot validate [PATHS]`: exit 0 when clean, 1 when a definition has errors, 2 when the
- * config is missing or invalid (a setup problem the definition's author cannot fix). With
+ * config is missing or invalid, or a path to check (or the policy's definitionsPath) is missing
+ * or a symlink: setup problems, never a green run that checked nothing. Every format counts the
+ * same files: the config, each definition, and each path a finding names. With
  * `--server-config FILE --repository OWNER/NAME` the config is read as the GitHub App reads it for
  * that repository (its pool from the server config, narrowed); nothing is contacted.
  */
@@ -68,22 +66,21 @@ export async function validateCommand(
     const server = parseServerConfig(options.serverConfig, bytes);
     const access = repositoryAccess(server.config?.value, options.repository);
     const parseConfig: ConfigParser = (file, b) => parseAppConfig(file, b, access);
-    outcome = await validateSources(fsSourceReader(io.cwd), {
-      configPath: options.config,
-      paths,
-      parseConfig,
-    });
+    outcome = await validateCheckout(io, { configPath: options.config, paths, parseConfig });
     if (!server.config)
       outcome = {
         ...outcome,
         diagnostics: [...server.diagnostics, ...outcome.diagnostics],
         configProblem: true,
+        checked: [...new Set([options.serverConfig, ...outcome.checked])].sort(),
       };
-  } else outcome = await validateSources(fsSourceReader(io.cwd), { configPath: options.config, paths });
-  const { diagnostics, files } = outcome;
+  } else outcome = await validateCheckout(io, { configPath: options.config, paths });
+  const { diagnostics, checked } = outcome;
   switch (options.format) {
     case "json":
-      io.stdout(`${JSON.stringify({ diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ checked: checked.length, files: checked, diagnostics: diagnostics.map(jsonDiagnostic) }, null, 2)}\n`,
+      );
       break;
     case "github":
       io.stdout(formatDiagnosticsGithub(diagnostics));
@@ -92,13 +89,13 @@ export async function validateCommand(
       io.stdout(`${JSON.stringify(formatDiagnosticsGitlab(diagnostics), null, 2)}\n`);
       break;
     case "junit":
-      io.stdout(formatDiagnosticsJunit(diagnostics, files));
+      io.stdout(formatDiagnosticsJunit(diagnostics, checked));
       break;
     default: {
       const style = io.stdoutStream ? terminalStyle(io.stdoutStream, io.env) : undefined;
-      io.stdout(formatDiagnosticsText(diagnostics, files.length + 1, style));
+      io.stdout(formatDiagnosticsText(diagnostics, checked.length, style));
     }
   }
-  if (outcome.configProblem) return EXIT.usage;
+  if (outcome.configProblem || outcome.sourceProblem) return EXIT.usage;
   return hasErrors(diagnostics) ? EXIT.findings : EXIT.ok;
 }

@@ -5,10 +5,19 @@ import type { GithubOctokit, GithubRepo } from "./githubRepo.js";
 const DEFINITION_FILE = /\.ya?ml$/;
 /** Git file modes of regular files; symlinks (120000) and submodules are not read, as on disk. */
 const REGULAR_FILE = new Set(["100644", "100755"]);
+/** Git's file mode of a symbolic link: reported by validation, never read. */
+const SYMLINK = "120000";
 
 interface TreeEntry {
   sha: string;
   size?: number;
+}
+
+/** One listing of a commit's tree: regular files by path, and the directories and symlinks. */
+interface Tree {
+  files: Map<string, TreeEntry>;
+  dirs: Set<string>;
+  links: Set<string>;
 }
 
 /**
@@ -22,31 +31,40 @@ export function githubSourceReader(
   ref: string,
   blobs: BlobStore,
 ): SourceReader {
-  let tree: Promise<Map<string, TreeEntry>> | undefined;
+  let tree: Promise<Tree> | undefined;
   const load = () => {
     tree ??= fetchTree(octokit, repo, ref);
     return tree;
   };
   return {
     async listDefinitionFiles(dir) {
-      const files = await load();
+      const { files } = await load();
       const clean = dir.replace(/\/+$/, "");
       if (files.has(clean)) return [clean];
       const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
       return [...files.keys()].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
     },
     async read(path) {
-      const entry = (await load()).get(path);
+      const entry = (await load()).files.get(path);
       return entry === undefined ? undefined : blobs.get(entry.sha, entry.size);
+    },
+    async kind(path) {
+      const { files, dirs, links } = await load();
+      const clean = path.replace(/\/+$/, "");
+      if (clean === "" || clean === "." || dirs.has(clean)) return "dir";
+      if (links.has(clean)) return "symlink";
+      return files.has(clean) ? "file" : "missing";
+    },
+    async listDefinitionSymlinks(dir) {
+      const { links } = await load();
+      const clean = dir.replace(/\/+$/, "");
+      const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
+      return [...links].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
     },
   };
 }
 
-async function fetchTree(
-  octokit: GithubOctokit,
-  repo: GithubRepo,
-  ref: string,
-): Promise<Map<string, TreeEntry>> {
+async function fetchTree(octokit: GithubOctokit, repo: GithubRepo, ref: string): Promise<Tree> {
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: "1" });
   // A partial listing would make files silently vanish from validation (and the plan destroy
   // them): refuse to go on instead. GitHub truncates past 100,000 entries or 7 MB.
@@ -55,8 +73,17 @@ async function fetchTree(
       `${repo.owner}/${repo.repo} at ${ref}: the tree is too large for one listing (GitHub truncated it)`,
     );
   const files = new Map<string, TreeEntry>();
-  for (const e of data.tree)
-    if (e.type === "blob" && e.path && e.sha && e.mode && REGULAR_FILE.has(e.mode))
+  const dirs = new Set<string>();
+  const links = new Set<string>();
+  for (const e of data.tree) {
+    if (!e.path) continue;
+    if (e.type === "tree") dirs.add(e.path);
+    else if (e.type === "blob" && e.mode === SYMLINK) links.add(e.path);
+    else if (e.type === "blob" && e.sha && e.mode && REGULAR_FILE.has(e.mode))
       files.set(e.path, { sha: e.sha, ...(e.size === undefined ? {} : { size: e.size }) });
-  return files;
+    // Every entry's parents are directories, listed or not.
+    for (let at = e.path.lastIndexOf("/"); at > 0; at = e.path.lastIndexOf("/", at - 1))
+      dirs.add(e.path.slice(0, at));
+  }
+  return { files, dirs, links };
 }

@@ -7,6 +7,8 @@ import { plural } from "./plural.js";
 export interface ValidationReportOptions {
   /** How many files were validated, so a clean run can say so. */
   files: number;
+  /** How many of them are definitions; 0 is headlined as nothing checked, never as a green run. */
+  definitions?: number;
   /** e.g. `https://github.com/acme/containers`; with `sha`, locations link to the lines. */
   repoUrl?: string;
   /** Commit the files were read at (the PR head), so links keep pointing at the reviewed lines. */
@@ -37,7 +39,10 @@ export function renderValidationReport(
   const where = `in ${plural(filesWithFindings, "file")}`;
 
   let out: string;
-  if (errors > 0) {
+  if (errors === 0 && options.definitions === 0) {
+    out = `### ⚠️ No definitions checked\n\n${plural(options.files, "file")} checked, none of them a definition.\n`;
+    if (sorted.length === 0) return out;
+  } else if (errors > 0) {
     out = `### ❌ ${findings} ${where}\n\n${plural(options.files, "file")} checked.\n`;
   } else if (sorted.length > 0) {
     out = `### ✅ ${plural(options.files, "file")} valid\n\n${findings} ${where}.\n`;
