@@ -129,10 +129,54 @@ exec rm -rf --one-file-system -- "$d"`;
   return ["sh", "-c", script, "hostroot-remove", dir, hostDir];
 }
 
-/** Binds the host's `/` (non-recursively) as the lower layer, unless something is mounted there. */
+/**
+ * Binds the host's `/` (non-recursively) as the lower layer, read-only as `hosts prepare` makes
+ * it: nothing that reaches the bind (a container's overlay, a process on the host) can write the
+ * host root through it. A bind that is already there but writable is made read-only.
+ */
 export function hostRootCommand(hostRootfs: string): string[] {
-  const script = 'if mountpoint -q "$1"; then exit 0; fi\nmkdir -p -- "$1" && exec mount --bind / "$1"';
+  const script = `if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '$5 == d { o = $6 } END { print o }' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"`;
   return ["sh", "-c", script, "hostroot-host-root", hostRootfs];
+}
+
+/**
+ * Fails unless every mount source resolves to itself: it exists and no component of it is a
+ * symlink. A container with a writable mount can plant `x -> /` in its source; without this
+ * check the next definition mounting `<source>/x` would get the host's root. Sources are
+ * absolute and normalised (validation), so `realpath -e` equals the path exactly when nothing
+ * on the way is a link.
+ */
+export function mountSourcesCommand(sources: readonly string[]): string[] {
+  const script = `for s in "$@"; do
+  r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+  if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+done`;
+  return ["sh", "-c", script, "hostroot-mount-sources", ...sources];
+}
+
+/**
+ * Keeps a reconfigured container's current config and state file aside (`*.hostroot-prev`), so
+ * a reconfigure that fails can put the container back as it was.
+ */
+export function keepConfigCommand(config: string, state: string): string[] {
+  const script = `for f in "$1" "$2"; do
+  if [ -f "$f" ] && [ ! -L "$f" ]; then cp -p -- "$f" "$f.hostroot-prev" || exit 1; fi
+done`;
+  return ["sh", "-c", script, "hostroot-keep", config, state];
+}
+
+/** Puts the config and state kept by {@link keepConfigCommand} back. */
+export function restoreConfigCommand(config: string, state: string): string[] {
+  const script = `for f in "$1" "$2"; do
+  if [ -f "$f.hostroot-prev" ] && [ ! -L "$f.hostroot-prev" ]; then mv -f -- "$f.hostroot-prev" "$f" || exit 1; fi
+done`;
+  return ["sh", "-c", script, "hostroot-restore", config, state];
 }
 
 /** Runs argv until it succeeds, at most 1 + retries times, sleeping between attempts. */

@@ -41,6 +41,8 @@ export const RULES = {
   "config/duplicate-host": "Two hosts share one name.",
   "config/duplicate-address": "Two hosts share one address and port.",
   "config/definitions-path": "definitionsPath must be a relative path inside the repository.",
+  "config/lxc-path-system":
+    "A host's lxcPath is /, a system tree, a directory above one, or a home or temp dir.",
 } as const;
 
 /** A rule id. */

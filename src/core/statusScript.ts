@@ -18,24 +18,35 @@ done | sha256sum | cut -c1-64)`;
 const PATH_LINE =
   "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; export PATH LC_ALL";
 
+/** Longest status line the parser reads: a state file is at most 64 KiB before base64. */
+export const STATUS_LINE_LIMIT = 90_000;
+
 /**
  * Reads a whole host in one exec: whether the host root is bound, the state digest, each listed
- * package's host version, every `<lxcPath>/*\/hostroot.json` (base64, with LXC's RUNNING or
- * STOPPED from one `lxc-ls`), containers with a config but no state file, and, for each running
- * container, the version of each package it sees from inside: `/usr/lib/<pkg>/VERSION` when the
- * package ships one, else the dpkg database as the container sees it. Only one glob level below
- * the lxcPath is read, never into the bind of `/`.
+ * package's host version, every `<lxcPath>/*\/hostroot.json` (its first 64 KiB, base64, with
+ * LXC's RUNNING or STOPPED from one `lxc-ls`), containers with a config but no state file, and,
+ * for each running container, the version of each package it sees from inside:
+ * `/usr/lib/<pkg>/VERSION` when the package ships one, else the dpkg database as the container
+ * sees it. Only one glob level below the lxcPath is read, never into the bind of `/`.
+ *
+ * Output is data, never structure: stdout carries only lines this script prints itself, each
+ * `::hostroot-status KIND ...`. What a container says (its programs are its own: a delta can
+ * replace dpkg-query) is cut to its first line, 128 bytes, and the characters of a Debian
+ * version, and bounded in time, so it can only ever be one word of its own `sees` line. Dir
+ * names travel only when they are DNS labels; anything else is counted, never printed.
  */
 const STATUS_SCRIPT = `${PATH_LINE}
 p=$1
 shift
 m=${STATUS_MARKER}
+word() { head -n 1 | head -c 128 | tr -cd 'A-Za-z0-9.+~:-'; }
+named() { case $1 in host | '' | -* | *- | *[!a-z0-9-]*) return 1 ;; esac; [ \${#1} -le 63 ]; }
 if mountpoint -q "$p/host/rootfs"; then r=mounted; else r=absent; fi
 printf '%s root %s\\n' "$m" "$r"
 ${STATE_DIGEST}
 printf '%s digest %s\\n' "$m" "$digest"
 for pkg in "$@"; do
-  v=$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null) || v=
+  v=$(dpkg-query -W -f='\${Version}' -- "$pkg" 2>/dev/null | word) || v=
   printf '%s package %s %s\\n' "$m" "$pkg" "\${v:--}"
 done
 running=" $(lxc-ls -P "$p" --running -1 2>/dev/null | tr '\\n' ' ') "
@@ -43,13 +54,14 @@ for f in "$p"/*/hostroot.json; do
   [ -f "$f" ] || continue
   d=\${f%/hostroot.json}
   n=\${d##*/}
+  if ! named "$n"; then printf '%s skipped\\n' "$m"; continue; fi
   case $running in *" $n "*) s=RUNNING ;; *) s=STOPPED ;; esac
-  printf '%s state %s %s %s\\n' "$m" "$n" "$s" "$(base64 -w0 <"$f")"
+  printf '%s state %s %s %s\\n' "$m" "$n" "$s" "$(head -c 65536 -- "$f" | base64 -w0)"
   [ "$s" = RUNNING ] || continue
   for pkg in "$@"; do
-    v=$(lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
+    v=$(timeout -k 2 10 lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
       'if [ -r "/usr/lib/$1/VERSION" ]; then head -n1 "/usr/lib/$1/VERSION"; else dpkg-query -W -f="\\\${Version}" "$1"; fi' \\
-      hostroot-sees "$pkg" 2>/dev/null </dev/null) || v=
+      hostroot-sees "$pkg" 2>/dev/null </dev/null | word) || v=
     printf '%s sees %s %s %s\\n' "$m" "$n" "$pkg" "\${v:--}"
   done
 done
@@ -57,7 +69,8 @@ for c in "$p"/*/config; do
   [ -f "$c" ] || continue
   d=\${c%/config}
   [ -e "$d/hostroot.json" ] && continue
-  printf '%s unmanaged %s\\n' "$m" "\${d##*/}"
+  n=\${d##*/}
+  if named "$n"; then printf '%s unmanaged %s\\n' "$m" "$n"; else printf '%s skipped\\n' "$m"; fi
 done
 printf '%s done\\n' "$m"`;
 

@@ -3,6 +3,7 @@ import type { Definition } from "../core/definitionSchema.js";
 import { renderOperationResult } from "../core/markdown/renderOperationResult.js";
 import { renderPlan } from "../core/markdown/renderPlan.js";
 import type { HostResult, OperationResult } from "../core/operationResult.js";
+import type { Owner } from "../core/owner.js";
 import { selectHosts } from "../core/rolloutBatches.js";
 import type { SlashCommand } from "../core/slashCommands.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
@@ -27,6 +28,11 @@ export interface OperationContext {
   executor: RemoteExecutor;
   /** Who and what, shown to whoever waits for a host lock this operation holds. */
   holder: string;
+  /**
+   * The repository acting: deploy and restart change only its own containers (upgrade-hosts
+   * restarts every container of a host by nature, whoever owns it).
+   */
+  owner: Owner;
   signal?: AbortSignal;
   onHostDone?: (host: HostResult) => void;
   now?: () => Date;
@@ -125,6 +131,7 @@ export async function runOperation(
           target: command.target.kind === "all" ? { all: true } : { name: command.target.name },
           ...(command.host === undefined ? {} : { host: command.host }),
           holder: ctx.holder,
+          owner: ctx.owner,
         }),
       );
     case "deploy":
@@ -136,6 +143,7 @@ export async function runOperation(
         definitions: ctx.definitions,
         commit: ctx.commit,
         holder: ctx.holder,
+        owner: ctx.owner,
         dryRun,
       });
       // A plan reads better as the plan itself than as a dry run's list of skipped steps.

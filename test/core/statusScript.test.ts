@@ -18,6 +18,7 @@ describe("statusScript + parseStatusOutput", () => {
       commit: "c0ffee",
       deployedAt: "2024-01-01T00:00:00Z",
       replica: 0,
+      owner: { id: "github:1296269", name: "Codertocat/Hello-World" },
     });
   const observe = (packages: string[] = []) =>
     parseStatusOutput("h1", execFileSync("sh", ["-c", statusScript(lxcPath, packages)]).toString());
@@ -38,7 +39,10 @@ describe("statusScript + parseStatusOutput", () => {
     expect(s.observation.containers.map((c) => [c.name, c.running, c.commit])).toEqual([
       ["api", false, "c0ffee"],
     ]);
-    expect(s.containers).toEqual([{ name: "api", state: "stopped", commit: "c0ffee" }]);
+    expect(s.containers).toEqual([
+      { name: "api", state: "stopped", commit: "c0ffee", owner: "Codertocat/Hello-World" },
+    ]);
+    expect(s.observation.unmanaged).toEqual(["web"]);
     expect(s.warnings.join("\n")).toMatch(/bad\/hostroot.json is unreadable/);
     expect(s.warnings.join("\n")).toMatch(/web has an LXC config but no hostroot state file/);
   });

@@ -283,8 +283,10 @@ describe
         file: d.file,
         definition: d.value as Definition,
       }));
+      // The CLI's default owner: local:<work dir>, so both deploys act as the CLI deploys above did.
+      const owner = { id: "local:work", name: "work" };
       const run = (holder: string) =>
-        deploy({ config, definitions, executor: lab.executor, commit: "c0ffee", holder });
+        deploy({ config, definitions, executor: lab.executor, commit: "c0ffee", holder, owner });
       // B starts while A holds the lock (A's setup sleeps 3 s), after A wrote who it is.
       const pause = () => new Promise((r) => setTimeout(r, 700));
       const [a, b] = await Promise.all([run("deploy A"), pause().then(() => run("deploy B"))]);

@@ -8,7 +8,7 @@ export interface EventPayload {
   action?: string;
   ref?: string;
   deleted?: boolean;
-  repository?: { full_name?: string; default_branch?: string; html_url?: string };
+  repository?: { id?: number; full_name?: string; default_branch?: string; html_url?: string };
   sender?: { login?: string; type?: string };
   pusher?: { name?: string };
   pull_request?: {
@@ -27,6 +27,8 @@ export interface ActionEvent {
   payload: EventPayload;
   /** `owner/name` of the repository the workflow runs in. */
   repository: string;
+  /** Its numeric id (`GITHUB_REPOSITORY_ID`): stable across renames, it names containers' owner. */
+  repositoryId: string;
   /** The commit the workflow runs at (`GITHUB_SHA`): the merge commit of a PR, the pushed head of a push. */
   sha: string;
   /** Who triggered the run (`GITHUB_ACTOR`). */
@@ -60,6 +62,7 @@ export function readEvent(env: NodeJS.ProcessEnv): ActionEvent {
     name: env.GITHUB_EVENT_NAME ?? "",
     payload,
     repository,
+    repositoryId: env.GITHUB_REPOSITORY_ID ?? String(payload.repository?.id ?? ""),
     sha: env.GITHUB_SHA ?? "",
     actor: env.GITHUB_ACTOR ?? payload.sender?.login ?? "",
     serverUrl,

@@ -4,7 +4,7 @@ import type { Plan } from "../../core/plan.js";
 import { observePool } from "../../workflows/observePool.js";
 import type { ValidationOutcome } from "../../workflows/validateSources.js";
 import { withActionExecutor } from "./actionExecutor.js";
-import type { TaskContext, TaskOutcome } from "./taskContext.js";
+import { actionOwner, type TaskContext, type TaskOutcome } from "./taskContext.js";
 
 /**
  * Plans the checked-out definitions against what the hosts report (one read-only status script
@@ -26,7 +26,7 @@ export async function planAgainstHosts(
     outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
     config,
     observed,
-    { commit },
+    { commit, owner: actionOwner(ctx) },
   );
   const title = "hostroot plan against the hosts";
   const markdown = `${renderPlan(plan, commit ? { commit, title } : { title })}\n`;

@@ -11,8 +11,17 @@ import {
   keyOption,
   commaList as list,
   operationFormatOption,
+  ownerNameOption,
+  ownerOption,
 } from "./commonOptions.js";
-import { currentCommit, holderName, loadSources, printResult, withExecutor } from "./operationContext.js";
+import {
+  cliOwner,
+  currentCommit,
+  holderName,
+  loadSources,
+  printResult,
+  withExecutor,
+} from "./operationContext.js";
 import { formatPlanText, planCommand } from "./planCommand.js";
 
 /** Output formats of `hostroot status`; `observed` is the snapshot `hostroot plan --observed` reads. */
@@ -37,6 +46,8 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .option("--commit <sha>", "commit recorded in state files (default: git HEAD, or none)")
     .option("--dry-run", "plan and list the steps; write nothing")
     .addOption(format())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
     .action((paths: string[], opts) =>
       guard(async () => {
         const loaded = await loadSources(io, opts.config, paths, true);
@@ -50,6 +61,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             executor,
             commit,
             holder: holderName(io, `deploy${commit ? ` of ${commit.slice(0, 12)}` : ""}`),
+            owner: cliOwner(io, opts),
             dryRun: opts.dryRun === true,
           }),
         );
@@ -98,6 +110,8 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .addOption(key())
     .option("--dry-run", "list the steps; write nothing")
     .addOption(format())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
     .action((name: string | undefined, opts) =>
       guard(async () => {
         if ((name === undefined) === (opts.all !== true)) {
@@ -115,6 +129,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             target: name === undefined ? { all: true } : { name },
             ...(opts.host ? { host: opts.host } : {}),
             holder: holderName(io, `restart of ${name ?? "all containers"}`),
+            owner: cliOwner(io, opts),
             dryRun: opts.dryRun === true,
           }),
         );

@@ -10,6 +10,7 @@ import { shellQuote } from "../../core/shellQuote.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { cliOwner } from "./operationContext.js";
 
 /**
  * `hostroot render NAME`: what a deploy would write and run on a host for one container — the
@@ -54,7 +55,14 @@ export async function renderCommand(
       destructive: false,
       reason: "render",
     },
-    { host, config, definition: def, commit: "", deployedAt: "1970-01-01T00:00:00.000Z" },
+    {
+      host,
+      config,
+      definition: def,
+      commit: "",
+      deployedAt: "1970-01-01T00:00:00.000Z",
+      owner: cliOwner(io, {}),
+    },
   );
   if (options.script) {
     io.stdout(hostScript(steps));

@@ -4,7 +4,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
 printf '%s\n' '::hostroot-step billing-api.dir begin -'
-( mkdir -p -- /var/lib/lxc/billing-api ) </dev/null >&2
+( mkdir -m 0755 -- /var/lib/lxc/billing-api ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.dir failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.dir ok 0'
@@ -57,11 +57,24 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.config failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.config ok 0'
 printf '%s\n' '::hostroot-step billing-api.host-root begin -'
-( sh -c 'if mountpoint -q "$1"; then exit 0; fi
-mkdir -p -- "$1" && exec mount --bind / "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
+( sh -c 'if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '\''$5 == d { o = $6 } END { print o }'\'' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.host-root ok 0'
+printf '%s\n' '::hostroot-step billing-api.mounts begin -'
+( sh -c 'for s in "$@"; do
+  r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+  if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+done' hostroot-mount-sources /srv/billing /srv/billing-uploads ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.mounts failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step billing-api.mounts ok 0'
 printf '%s\n' '::hostroot-step billing-api.start begin -'
 ( lxc-start -n billing-api -P /var/lib/lxc -d ) </dev/null >&2
 hostroot_rc=$?
@@ -108,7 +121,7 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.health failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.health ok 0'
 printf '%s\n' '::hostroot-step billing-api.state begin -'
-printf '%s' eyJuYW1lIjoiYmlsbGluZy1hcGkiLCJkZWZpbml0aW9uSGFzaCI6IjJmNDAwYjZlZDA5Y2Q0ZmE5 Y2FlNTQ3YzlkMjY0YzAyMThlZjVjZDU2MTVmOTY2YzliY2M3ZWFjZjU0OWE4MjMiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDEyZGRiYjYzMGNmMmMzMSIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiJmZDVmM2RjYmNmOWZhNGM2IiwibW91bnRz IjoiMzBjOTMzODVhM2Q1OTcxZSIsIm5ldHdvcmsiOiJlZDNhZTEyZWNmMDRmYzIxIiwicGFja2Fn ZXMiOiI3OGE2NDhiMmJlMjYxNDY2Iiwic2V0dXAiOiJkOGE3NzFjMGU0MTE4M2U1Iiwic2Vydmlj ZSI6IjNmNDAxNTk1ZWFhNTZhNTEiLCJoZWFsdGgiOiI0YzFlZmZiYmIyOWI5ZWQyIiwicmVzb3Vy 'Y2VzIjoiMzdiMGRlMjJhOTMwOWFhOSIsIm1hc2tzIjoiNDEyZThjMmMxNjExZDVmOSJ9fQo=' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/billing-api/hostroot.json ) >&2
+printf '%s' eyJuYW1lIjoiYmlsbGluZy1hcGkiLCJkZWZpbml0aW9uSGFzaCI6IjJmNDAwYjZlZDA5Y2Q0ZmE5 Y2FlNTQ3YzlkMjY0YzAyMThlZjVjZDU2MTVmOTY2YzliY2M3ZWFjZjU0OWE4MjMiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDEyZGRiYjYzMGNmMmMzMSIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiJmZDVmM2RjYmNmOWZhNGM2IiwibW91bnRz IjoiMzBjOTMzODVhM2Q1OTcxZSIsIm5ldHdvcmsiOiJlZDNhZTEyZWNmMDRmYzIxIiwicGFja2Fn ZXMiOiI3OGE2NDhiMmJlMjYxNDY2Iiwic2V0dXAiOiJkOGE3NzFjMGU0MTE4M2U1Iiwic2Vydmlj ZSI6IjNmNDAxNTk1ZWFhNTZhNTEiLCJoZWFsdGgiOiI0YzFlZmZiYmIyOWI5ZWQyIiwicmVzb3Vy Y2VzIjoiMzdiMGRlMjJhOTMwOWFhOSIsIm1hc2tzIjoiNDEyZThjMmMxNjExZDVmOSJ9LCJvd25l 'ciI6eyJpZCI6ImdpdGh1YjoxMjk2MjY5IiwibmFtZSI6ImFjbWUvY29udGFpbmVycyJ9fQo=' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/billing-api/hostroot.json ) >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.state failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.state ok 0'

@@ -3,6 +3,13 @@ umask 022
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
+printf '%s\n' '::hostroot-step mail-worker.keep begin -'
+( sh -c 'for f in "$1" "$2"; do
+  if [ -f "$f" ] && [ ! -L "$f" ]; then cp -p -- "$f" "$f.hostroot-prev" || exit 1; fi
+done' hostroot-keep /var/lib/lxc/mail-worker/config /var/lib/lxc/mail-worker/hostroot.json ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.keep failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.keep ok 0'
 printf '%s\n' '::hostroot-step mail-worker.stop begin -'
 ( sh -c 'n=$1
 p=$2
@@ -60,8 +67,13 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.config failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.config ok 0'
 printf '%s\n' '::hostroot-step mail-worker.host-root begin -'
-( sh -c 'if mountpoint -q "$1"; then exit 0; fi
-mkdir -p -- "$1" && exec mount --bind / "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
+( sh -c 'if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '\''$5 == d { o = $6 } END { print o }'\'' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.host-root ok 0'
@@ -86,7 +98,7 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.service failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.service ok 0'
 printf '%s\n' '::hostroot-step mail-worker.state begin -'
-printf '%s' eyJuYW1lIjoibWFpbC13b3JrZXIiLCJkZWZpbml0aW9uSGFzaCI6ImJjYmQ4OTc0ZmJjY2E5Njhl ZGZlOTNiZGYwMTg4NmNjMDA3MWJhMTNmODI2OTA1ZDMxM2M2YmUwNzJkODZmNDQiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDQ0YTEwYTNjM2YxOTkxMCIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiI0ZjUzY2RhMThjMmJhYTBjIiwibW91bnRz IjoiNGY1M2NkYTE4YzJiYWEwYyIsIm5ldHdvcmsiOiJiNTUwMGQ5Zjg3MWRjZjJmIiwicGFja2Fn ZXMiOiI0MzJlMTdjMGNmY2FjMTU1Iiwic2V0dXAiOiI0ZjUzY2RhMThjMmJhYTBjIiwic2Vydmlj ZSI6IjFjM2U1OWYyMGY5NGZhMzIiLCJyZXNvdXJjZXMiOiIwYmU3ZDdkYzAwYTU1ZjViIiwibWFz 'a3MiOiI0MTJlOGMyYzE2MTFkNWY5In19Cg==' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/hostroot.json ) >&2
+printf '%s' eyJuYW1lIjoibWFpbC13b3JrZXIiLCJkZWZpbml0aW9uSGFzaCI6ImJjYmQ4OTc0ZmJjY2E5Njhl ZGZlOTNiZGYwMTg4NmNjMDA3MWJhMTNmODI2OTA1ZDMxM2M2YmUwNzJkODZmNDQiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDQ0YTEwYTNjM2YxOTkxMCIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiI0ZjUzY2RhMThjMmJhYTBjIiwibW91bnRz IjoiNGY1M2NkYTE4YzJiYWEwYyIsIm5ldHdvcmsiOiJiNTUwMGQ5Zjg3MWRjZjJmIiwicGFja2Fn ZXMiOiI0MzJlMTdjMGNmY2FjMTU1Iiwic2V0dXAiOiI0ZjUzY2RhMThjMmJhYTBjIiwic2Vydmlj ZSI6IjFjM2U1OWYyMGY5NGZhMzIiLCJyZXNvdXJjZXMiOiIwYmU3ZDdkYzAwYTU1ZjViIiwibWFz a3MiOiI0MTJlOGMyYzE2MTFkNWY5In0sIm93bmVyIjp7ImlkIjoiZ2l0aHViOjEyOTYyNjkiLCJu 'YW1lIjoiYWNtZS9jb250YWluZXJzIn19Cg==' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/hostroot.json ) >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.state failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.state ok 0'

@@ -30,13 +30,13 @@ describe("renderPlan", () => {
   });
 
   it("says 'No changes' for a plan of noops only", () => {
-    const md = renderPlan({ steps: plan.steps.filter((s) => s.kind === "noop"), warnings: [] });
+    const md = renderPlan({ steps: plan.steps.filter((s) => s.kind === "noop"), warnings: [], errors: [] });
     expect(md).toContain("**No changes.**");
     expect(md).not.toContain("####");
   });
 
   it("says 'No changes' for an empty plan and escapes a custom title", () => {
-    expect(renderPlan({ steps: [], warnings: [] }, { title: "plan for <main>" })).toBe(
+    expect(renderPlan({ steps: [], warnings: [], errors: [] }, { title: "plan for <main>" })).toBe(
       "### 📋 plan for &lt;main&gt;\n\n**No changes.**\n",
     );
   });
@@ -49,6 +49,7 @@ describe("renderPlan with hostile text", () => {
     const md = renderPlan({
       steps: [{ ...step, reason: "x | ``` <script>alert(1)</script>\n| y |" }],
       warnings: [],
+      errors: [],
     });
     const rows = md.split("\n").filter((l) => l.startsWith("| "));
     expect(rows).toHaveLength(3);
