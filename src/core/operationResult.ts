@@ -1,5 +1,12 @@
 /** The operations hostroot runs over the pool. */
-export type OperationKind = "deploy" | "upgrade-hosts" | "restart" | "status" | "affected" | "hosts-prepare";
+export type OperationKind =
+  | "deploy"
+  | "upgrade-hosts"
+  | "restart"
+  | "status"
+  | "affected"
+  | "hosts-prepare"
+  | "adopt";
 
 /**
  * How a whole operation ended. `halted` means a rollout stopped itself after a failure (later hosts

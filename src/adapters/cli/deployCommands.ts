@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { DEBIAN_PACKAGE } from "../../core/debianPackage.js";
+import { adoptContainer } from "../../workflows/adoptContainer.js";
 import { deploy } from "../../workflows/deploy.js";
 import { observePool } from "../../workflows/observePool.js";
 import { prepareHosts } from "../../workflows/prepareHosts.js";
@@ -131,6 +132,39 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             holder: holderName(io, `restart of ${name ?? "all containers"}`),
             owner: cliOwner(io, opts),
             dryRun: opts.dryRun === true,
+          }),
+        );
+        return printResult(io, res, opts.format);
+      })(),
+    );
+
+  program
+    .command("adopt")
+    .description("claim a container deployed before hostroot recorded owners (writes only its owner)")
+    .argument("<name>", "container to claim")
+    .requiredOption("--host <host>", "the host it runs on")
+    .addOption(config())
+    .addOption(key())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
+    .addOption(format())
+    .action((name: string, opts) =>
+      guard(async () => {
+        if (opts.owner === undefined && io.env.HOSTROOT_OWNER === undefined) {
+          io.stderr("hostroot adopt: say which repository claims it: --owner ID (e.g. github:123456)\n");
+          return EXIT.usage;
+        }
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const cfg = loaded.outcome.config;
+        const res = await withExecutor(io, opts.key, cfg, (executor) =>
+          adoptContainer({
+            config: cfg.value,
+            executor,
+            host: opts.host,
+            name,
+            owner: cliOwner(io, opts),
+            holder: holderName(io, `adopt of ${name}`),
           }),
         );
         return printResult(io, res, opts.format);
