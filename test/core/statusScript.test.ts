@@ -74,4 +74,33 @@ describe("statusScript + parseStatusOutput", () => {
     expect(s.hostRootMounted).toBe(true);
     expect(s.complete).toBe(false);
   });
+
+  it("refuses a report whose records are not the script's own: repeated, out of order, malformed or too long", () => {
+    const head = ["::hostroot-status root mounted", `::hostroot-status digest ${"a".repeat(64)}`];
+    const parse = (lines: string[]) => parseStatusOutput("h1", `${lines.join("\n")}\n`);
+    expect(parse([...head, "::hostroot-status done"]).complete).toBe(true);
+    const twice = parse([...head, `::hostroot-status digest ${"0".repeat(64)}`, "::hostroot-status done"]);
+    expect(twice.complete).toBe(false);
+    expect(twice.malformed).toMatch(/does not read as the status script's/);
+    expect(twice.digest).toBe("a".repeat(64));
+    expect(parse([...head, "::hostroot-status done", "::hostroot-status unmanaged x"]).complete).toBe(false);
+    expect(
+      parse([...head, "::hostroot-status sees nobody dpkg 1.0", "::hostroot-status done"]).complete,
+    ).toBe(false);
+    expect(
+      parse([...head, "::hostroot-status package dpkg 1.0 extra", "::hostroot-status done"]).complete,
+    ).toBe(false);
+    expect(
+      parse([...head, `::hostroot-status unmanaged ${"x".repeat(100_000)}`, "::hostroot-status done"])
+        .complete,
+    ).toBe(false);
+  });
+
+  it("reports a dir whose name is not a container name without printing it", () => {
+    mkdirSync(join(lxcPath, "Bad Name"));
+    writeFileSync(join(lxcPath, "Bad Name", "config"), "x\n");
+    const s = observe();
+    expect(s.complete).toBe(true);
+    expect(s.warnings.join("\n")).toMatch(/1 dir\(s\) in the lxcPath are not container names/);
+  });
 });
