@@ -4,6 +4,7 @@ import type { Owner } from "../../src/core/owner.js";
 import { shellQuote } from "../../src/core/shellQuote.js";
 import type { ExecResult } from "../../src/ports/remoteExecutor.js";
 import { deploy } from "../../src/workflows/deploy.js";
+import { prepareHosts } from "../../src/workflows/prepareHosts.js";
 import { startTestLab, type TestLab } from "../lab/labFixture.js";
 
 export { labSkipReason, takeLabTestLock } from "../lab/labFixture.js";
@@ -38,23 +39,37 @@ export function def(name: string, fields: Record<string, unknown> = {}): Definit
   });
 }
 
-/** Brings up a one-host lab in `.lab/<name>` (the caller holds the lab test lock). */
+/**
+ * Brings up a one-host lab in `.lab/<name>` and runs `hosts prepare` on it (the bridge containers
+ * attach to); the caller holds the lab test lock.
+ */
 export async function startAttackLab(name: string, policy: Record<string, unknown> = {}): Promise<AttackLab> {
   const lab = await startTestLab(name, 1);
   const config = configSchema.parse({ ...lab.config, policy: { ...lab.config.policy, ...policy } });
+  const prepared = await prepareHosts({
+    config,
+    definitions: [],
+    executor: lab.executor,
+    holder: "attack test",
+  });
+  if (prepared.outcome !== "succeeded") throw new Error(`hosts prepare failed: ${prepared.summary}`);
   const h1 = lab.hosts[0] as TestLab["hosts"][number];
   return {
     lab,
     config,
-    deploy: (defs, cfg = config) =>
-      deploy({
+    deploy: async (defs, cfg = config) => {
+      const out = await deploy({
         config: cfg,
         definitions: defs.map((d) => ({ file: `containers/${d.name}.yml`, definition: d })),
         executor: lab.executor,
         commit: "c0ffee",
         holder: `attack test ${name}`,
         owner: OWNER,
-      }),
+      });
+      // What went wrong is in the result; shown so a failing attack test says why.
+      if (out.result.outcome !== "succeeded") console.log(JSON.stringify(out.result.hosts, null, 1));
+      return out;
+    },
     inside: (container, script) =>
       lab.executor.exec(
         h1,
