@@ -37,14 +37,14 @@ describe
       });
       const out = await a.deploy([broken]);
       expect(out.result.outcome).toBe("failed");
+      expect((await a.host(`lxc-info -n svc -P ${L} -s -H`)).trim()).toBe("RUNNING");
+      expect(await a.host(`cat ${L}/svc/config`)).toBe(config);
       const h1 = out.result.hosts[0];
       expect(h1?.steps.find((s) => s.id === "svc.stop")?.status).toBe("applied");
       expect(h1?.steps.find((s) => s.id === "svc.rollback-start")?.status).toBe("applied");
       expect(h1?.error).toMatch(
         /rolled back the unfinished reconfigure of svc: it runs on its previous config/,
       );
-      expect((await a.host(`lxc-info -n svc -P ${L} -s -H`)).trim()).toBe("RUNNING");
-      expect(await a.host(`cat ${L}/svc/config`)).toBe(config);
       expect(await a.host(`cat ${L}/svc/hostroot.json`)).toBe(state);
       expect((await a.inside("svc", "cat /root/mark")).stdout).toBe("kept\n");
       const seen = await observePool(a.lab.executor, a.config);
