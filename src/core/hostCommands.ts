@@ -88,6 +88,22 @@ export function deltaCommand(delta: string, ops: readonly DeltaOp[]): string[] {
   return ["sh", "-c", DELTA_SCRIPT, "hostroot-delta", delta, ...args];
 }
 
+/**
+ * Marks a container dir as hostroot's from its first moment: a create writes it right after its
+ * own mkdir, so a status that runs while the create is under way (config written, no state file
+ * yet) reports the container as being created, not as an LXC container hostroot did not create.
+ */
+export const CREATING_MARKER = "hostroot.creating";
+
+/**
+ * Creates a container's dir with a plain mkdir, which fails if it exists (an LXC container
+ * hostroot did not create is never adopted), then marks it with {@link CREATING_MARKER}.
+ */
+export function containerDirCommand(dir: string): string[] {
+  const script = `mkdir -m 0755 -- "$1" && : >"$1/${CREATING_MARKER}"`;
+  return ["sh", "-c", script, "hostroot-mkdir", dir];
+}
+
 /** Writes stdin to a host-owned file via a temporary file and a rename: never a half-written config. */
 export function writeFileCommand(path: string): string[] {
   const script = 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"';

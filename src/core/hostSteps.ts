@@ -4,6 +4,7 @@ import { containerSteps } from "./containerSteps.js";
 import { definitionHash, fieldHashes, policyMasks } from "./definitionHash.js";
 import type { Definition } from "./definitionSchema.js";
 import {
+  containerDirCommand,
   type DeltaOp,
   deltaCommand,
   hostRootCommand,
@@ -165,7 +166,7 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
     case "create": {
       const { def, hash, replica } = deployed(s, ctx);
       return [
-        step(ctx, "dir", `create ${paths.dir}`, { argv: ["mkdir", "-m", "0755", "--", paths.dir] }),
+        step(ctx, "dir", `create ${paths.dir}`, { argv: containerDirCommand(paths.dir) }),
         step(ctx, "mkdir", `create ${paths.delta}`, { argv: ["mkdir", "-m", "0755", "--", paths.delta] }),
         ...prepare(ctx, def, replica),
         ...start(ctx, def),

@@ -77,6 +77,10 @@ export function parseStatusOutput(host: string, stdout: string): HostStatus {
     else if (kind === "package" && n === 4 && DEBIAN_PACKAGE.test(a) && VERSION.test(b)) {
       const v = version(b);
       packages.push(v === undefined ? { name: a } : { name: a, before: v, after: v });
+    } else if (kind === "creating" && n === 3 && isName(a) && !seen.has(a)) {
+      // A create under way (or one that was interrupted): hostroot's, not yet a container.
+      seen.add(a);
+      warnings.push(`${a} is being created (or its create was interrupted): it has no state file yet`);
     } else if (kind === "unmanaged" && n === 3 && isName(a) && !seen.has(a)) {
       seen.add(a);
       unmanaged.push(a);

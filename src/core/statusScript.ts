@@ -1,5 +1,6 @@
 import { assertLxcPath } from "./containerPaths.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
+import { CREATING_MARKER } from "./hostCommands.js";
 import type { HostStep } from "./hostSteps.js";
 import { shellQuote } from "./shellQuote.js";
 
@@ -25,6 +26,7 @@ export const STATUS_LINE_LIMIT = 90_000;
  * Reads a whole host in one exec: whether the host root is bound, the state digest, each listed
  * package's host version, every `<lxcPath>/*\/hostroot.json` (its first 64 KiB, base64, with
  * LXC's RUNNING or STOPPED from one `lxc-ls`), containers with a config but no state file, and,
+ * (or, marked {@link CREATING_MARKER}, being created by hostroot right now), and,
  * for each running container, the version of each package it sees from inside:
  * `/usr/lib/<pkg>/VERSION` when the package ships one, else the dpkg database as the container
  * sees it. Only one glob level below the lxcPath is read, never into the bind of `/`.
@@ -70,7 +72,9 @@ for c in "$p"/*/config; do
   d=\${c%/config}
   [ -e "$d/hostroot.json" ] && continue
   n=\${d##*/}
-  if named "$n"; then printf '%s unmanaged %s\\n' "$m" "$n"; else printf '%s skipped\\n' "$m"; fi
+  if ! named "$n"; then printf '%s skipped\\n' "$m"; continue; fi
+  if [ -e "$d/${CREATING_MARKER}" ]; then k=creating; else k=unmanaged; fi
+  printf '%s %s %s\\n' "$m" "$k" "$n"
 done
 printf '%s done\\n' "$m"`;
 

@@ -103,4 +103,14 @@ describe("statusScript + parseStatusOutput", () => {
     expect(s.complete).toBe(true);
     expect(s.warnings.join("\n")).toMatch(/1 dir\(s\) in the lxcPath are not container names/);
   });
+
+  it("a container hostroot is creating right now is not taken for one it did not create", () => {
+    mkdirSync(join(lxcPath, "twin"));
+    writeFileSync(join(lxcPath, "twin", "config"), "lxc.uts.name = twin\n");
+    writeFileSync(join(lxcPath, "twin", "hostroot.creating"), "");
+    const s = observe();
+    expect(s.complete).toBe(true);
+    expect(s.observation.unmanaged).toBeUndefined();
+    expect(s.warnings.join("\n")).toMatch(/twin is being created/);
+  });
 });

@@ -4,7 +4,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
 printf '%s\n' '::hostroot-step billing-api.dir begin -'
-( mkdir -m 0755 -- /var/lib/lxc/billing-api ) </dev/null >&2
+( sh -c 'mkdir -m 0755 -- "$1" && : >"$1/hostroot.creating"' hostroot-mkdir /var/lib/lxc/billing-api ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.dir failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.dir ok 0'
