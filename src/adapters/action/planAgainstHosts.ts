@@ -30,5 +30,12 @@ export async function planAgainstHosts(
   );
   const title = "hostroot plan against the hosts";
   const markdown = `${renderPlan(plan, commit ? { commit, title } : { title })}\n`;
+  if (plan.errors.length > 0)
+    return {
+      outcome: "failure",
+      message: `the plan has ${plan.errors.length} error(s): a deploy would change nothing`,
+      plan,
+      markdown,
+    };
   return { outcome: "success", plan, markdown };
 }

@@ -29,6 +29,22 @@ describe("renderPlan", () => {
     expect(md.indexOf("#### `host-a`")).toBeLessThan(md.indexOf("#### `host-b`"));
   });
 
+  it("calls out plan errors first: container, host and why, and that the deploy would change nothing", () => {
+    const md = renderPlan({
+      ...plan,
+      errors: [
+        {
+          host: "host-a",
+          container: "billing-api",
+          message: "billing-api on host-a belongs to acme/billing (github:2002), not acme/web (github:1001)",
+        },
+      ],
+    });
+    const alert = md.slice(md.indexOf("> [!CAUTION]")).split("\n\n")[0] ?? "";
+    expect(alert).toContain("1 error: this plan cannot be deployed.");
+    expect(alert).toContain("`billing-api` on `host-a`: billing-api on host-a belongs to acme/billing");
+  });
+
   it("says 'No changes' for a plan of noops only", () => {
     const md = renderPlan({ steps: plan.steps.filter((s) => s.kind === "noop"), warnings: [], errors: [] });
     expect(md).toContain("**No changes.**");
