@@ -117,11 +117,12 @@ export async function deployHost(
 }
 
 /**
- * Rolls back what a failed host script left half done. A create whose own `mkdir` of the
- * container dir succeeded (so hostroot made that dir: an existing one fails the mkdir and is
- * never removed) but wrote no state file: killed and its dir removed. A reconfigure that kept the
- * old config aside but wrote no new state file: killed, its previous config and state put back,
- * and started again on them, so it runs as it did before the deploy.
+ * Rolls back what a failed host script left half done (it stops at its first failure, so that is
+ * one container at most). A create whose own `mkdir` of the container dir succeeded (so hostroot
+ * made that dir: an existing one fails the mkdir and is never removed) but wrote no state file:
+ * killed and its dir removed. A reconfigure that kept the old config aside but wrote no new state
+ * file: killed, its previous config and state put back, and started again on them, so it runs as
+ * it did before the deploy.
  */
 async function rollBack(
   host: PoolHost,
@@ -131,69 +132,53 @@ async function rollBack(
   opts: Parameters<typeof runHostSteps>[3],
 ): Promise<{ steps: StepResult[]; notes: string[] }> {
   const status = new Map(ran.map((s) => [s.id, s.status]));
-  const unfinished = (s: PlanStep, first: string) =>
-    status.get(`${s.container}.${first}`) === "applied" && status.get(`${s.container}.state`) !== "applied";
-  const creates = planSteps.filter((s) => s.kind === "create" && unfinished(s, "dir"));
-  const reconfigures = planSteps.filter((s) => s.kind === "reconfigure" && unfinished(s, "keep"));
-  if (creates.length === 0 && reconfigures.length === 0) return { steps: [], notes: [] };
-  const work: HostStep[] = creates.flatMap((s) => {
-    const paths = containerPaths(host.lxcPath, s.container);
-    return [
-      {
-        id: `${s.container}.rollback-stop`,
-        description: "roll back the unfinished create: kill the container",
-        argv: stopCommand(s.container, paths.lxcPath, true),
-      },
-      {
-        id: `${s.container}.rollback-remove`,
-        description: `roll back the unfinished create: remove ${paths.dir}`,
-        argv: removeDirCommand(paths.dir, paths.hostDir),
-      },
-    ];
-  });
-  for (const s of reconfigures) {
-    const paths = containerPaths(host.lxcPath, s.container);
-    work.push(
-      {
-        id: `${s.container}.rollback-stop`,
-        description: "roll back the unfinished reconfigure: kill the container",
-        argv: stopCommand(s.container, paths.lxcPath, true),
-      },
-      {
-        id: `${s.container}.rollback-restore`,
-        description: `roll back the unfinished reconfigure: put the previous ${paths.config} back`,
-        argv: restoreConfigCommand(paths.config, paths.state),
-      },
-      {
-        id: `${s.container}.rollback-host-root`,
-        description: `bind the host's / read-only at ${paths.hostRootfs}`,
-        argv: hostRootCommand(paths.hostRootfs),
-      },
-      {
-        id: `${s.container}.rollback-start`,
-        description: "roll back the unfinished reconfigure: start the container on its previous config",
-        argv: ["lxc-start", "-n", s.container, "-P", paths.lxcPath, "-d"],
-      },
-    );
-  }
-  // Each container's rollback is independent of the others': one that fails must not leave the
-  // next one down, so they run as separate scripts.
-  const groups = [...creates, ...reconfigures].map((s) =>
-    work.filter((w) => w.id.startsWith(`${s.container}.rollback-`)),
+  const began = (s: PlanStep) =>
+    status.get(`${s.container}.${s.kind === "create" ? "dir" : "keep"}`) === "applied" &&
+    status.get(`${s.container}.state`) !== "applied";
+  const half = planSteps.filter((s) => (s.kind === "create" || s.kind === "reconfigure") && began(s));
+  if (half.length === 0) return { steps: [], notes: [] };
+  const run = await runHostSteps(
+    ctx.executor,
+    host,
+    half.flatMap((s) => undo(host, s)),
+    opts,
   );
-  const steps: StepResult[] = [];
-  const notes: string[] = [];
-  for (const [i, s] of [...creates, ...reconfigures].entries()) {
-    const run = await runHostSteps(ctx.executor, host, groups[i] ?? [], opts);
-    steps.push(...run.steps);
-    const what = s.kind === "create" ? "create" : "reconfigure";
-    notes.push(
-      run.completed
-        ? s.kind === "create"
-          ? `rolled back the unfinished create of ${s.container}`
-          : `rolled back the unfinished reconfigure of ${s.container}: it runs on its previous config`
-        : `rolling back the ${what} of ${s.container} failed: ${run.error}`,
-    );
-  }
-  return { steps, notes };
+  const notes = half.map((s) =>
+    !run.completed
+      ? `rolling back the ${s.kind} of ${s.container} failed: ${run.error}`
+      : s.kind === "create"
+        ? `rolled back the unfinished create of ${s.container}`
+        : `rolled back the unfinished reconfigure of ${s.container}: it runs on its previous config`,
+  );
+  return { steps: run.steps, notes };
+}
+
+/** The host steps that undo one unfinished create or reconfigure. */
+function undo(host: PoolHost, s: PlanStep): HostStep[] {
+  const paths = containerPaths(host.lxcPath, s.container);
+  const step = (what: string, description: string, argv: string[]): HostStep => ({
+    id: `${s.container}.rollback-${what}`,
+    description: `roll back the unfinished ${s.kind}: ${description}`,
+    argv,
+  });
+  const kill = step("stop", "kill the container", stopCommand(s.container, paths.lxcPath, true));
+  if (s.kind === "create")
+    return [kill, step("remove", `remove ${paths.dir}`, removeDirCommand(paths.dir, paths.hostDir))];
+  return [
+    kill,
+    step("restore", `put the previous ${paths.config} back`, restoreConfigCommand(paths.config, paths.state)),
+    step(
+      "host-root",
+      `bind the host's / read-only at ${paths.hostRootfs}`,
+      hostRootCommand(paths.hostRootfs),
+    ),
+    step("start", "start the container on its previous config", [
+      "lxc-start",
+      "-n",
+      s.container,
+      "-P",
+      paths.lxcPath,
+      "-d",
+    ]),
+  ];
 }
