@@ -141,7 +141,9 @@ export async function restart(input: RestartInput): Promise<OperationResult> {
     outcome: bad > 0 || (!found && !("all" in input.target)) ? "failed" : "succeeded",
     summary: found
       ? `restart ${what}${input.host ? ` on ${input.host}` : ""}: ${restarted} container(s)`
-      : `restart ${what}: no such container on ${input.host ?? "any reachable host"}`,
+      : hosts.some((h) => h.error?.includes("not restarted"))
+        ? `restart ${what}: refused, it belongs to another repository (see the hosts)`
+        : `restart ${what}: no such container on ${input.host ?? "any reachable host"}`,
     hosts,
   };
 }
