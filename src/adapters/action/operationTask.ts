@@ -2,7 +2,7 @@ import type { SlashCommand } from "../../core/slashCommands.js";
 import { commandHosts, type PoolCommand, runOperation } from "../../workflows/commandOperation.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
 import { planAgainstHosts } from "./planAgainstHosts.js";
-import { actionOwner, holderName, type TaskContext, type TaskOutcome } from "./taskContext.js";
+import { holderName, type TaskContext, type TaskOutcome } from "./taskContext.js";
 import { invalidMessage, validateWorkTree } from "./validateWorkTree.js";
 
 /**
@@ -39,7 +39,6 @@ export async function operationTask(
       definitions: v.outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
       commit: ctx.event.sha,
       executor,
-      owner: actionOwner(ctx),
       holder: holderName(
         ctx,
         `${pool.kind}${pool.kind === "upgrade-hosts" ? ` ${pool.packages.map((p) => p.name).join(" ")}` : ""}`,
