@@ -55,4 +55,41 @@ describe("a status report cut at the output cap is a failure, not a quiet succes
     expect(out.result.hosts[0]?.outcome).toBe("failed");
     expect(executor.scripts).toHaveLength(1);
   });
+
+  it("a deploy script whose output lost its head at the cap fails its host instead of passing", async () => {
+    const scripts: string[] = [];
+    const executor: RemoteExecutor = {
+      async exec(_host, script) {
+        scripts.push(script);
+        if (!script.includes("::hostroot-step"))
+          return { code: 0, signal: null, stdout: STATUS, stderr: "", durationMs: 1 };
+        const ids = [...script.matchAll(/'::hostroot-step ([A-Za-z0-9._:-]+) begin -'/g)].map((m) => m[1]);
+        // Only the tail survived: the last step's markers and the final line.
+        const tail = [
+          `::hostroot-step ${ids.at(-1)} begin -`,
+          `::hostroot-step ${ids.at(-1)} ok 0`,
+          "::hostroot-done",
+        ];
+        return {
+          code: 0,
+          signal: null,
+          stdout: `${tail.join("\n")}\n`,
+          stderr: "",
+          durationMs: 1,
+          truncated: true,
+        };
+      },
+      async close() {},
+    };
+    const out = await deploy({
+      config,
+      definitions: [{ file: "containers/web.yml", definition: definition({ name: "web" }) }],
+      executor,
+      commit: "c0ffee",
+      holder: "attack",
+      owner: { id: "github:1", name: "acme/web" },
+    });
+    expect(out.result.hosts[0]?.outcome).toBe("failed");
+    expect(out.result.hosts[0]?.error).toMatch(/cut at the output limit/);
+  });
 });
