@@ -162,18 +162,23 @@ mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"`;
 }
 
 /**
- * Fails unless every mount source resolves to itself: it exists and no component of it is a
- * symlink. A container with a writable mount can plant `x -> /` in its source; without this
- * check the next definition mounting `<source>/x` would get the host's root. Sources are
- * absolute and normalised (validation), so `realpath -e` equals the path exactly when nothing
- * on the way is a link.
+ * Fails unless every mount source in a container's LXC config resolves to itself: it exists and
+ * no component of it is a symlink. A container with a writable mount can plant `x -> /` in its
+ * source; without this check the next container mounting `<source>/x` would get the host's root.
+ * The config is read (its fstab escapes decoded), not the definition, so every start is checked,
+ * a restart without a definition too. Sources are absolute and normalised (validation), so
+ * `realpath -e` equals the path exactly when nothing on the way is a link.
  */
-export function mountSourcesCommand(sources: readonly string[]): string[] {
-  const script = `for s in "$@"; do
-  r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
-  if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
-done`;
-  return ["sh", "-c", script, "hostroot-mount-sources", ...sources];
+export function mountSourcesCommand(configPath: string): string[] {
+  const script = `awk '$1 == "lxc.mount.entry" && $2 == "=" { print $3 }' "$1" | {
+  while IFS= read -r e; do
+    case $e in *'\\012'*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
+    s=$(printf '%s\\n' "$e" | sed 's/\\\\040/ /g; s/\\\\011/\\t/g; s/\\\\134/\\\\/g')
+    r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+    if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+  done
+}`;
+  return ["sh", "-c", script, "hostroot-mount-sources", configPath];
 }
 
 /**

@@ -91,19 +91,14 @@ function prepare(ctx: Ctx, def: Definition, replica: number): HostStep[] {
  * Bind the host root if needed (read-only), check the mount sources resolve to themselves, then
  * start the container in the background.
  */
-function start(ctx: Ctx, def: Definition | undefined): HostStep[] {
-  const sources = def?.mounts.map((m) => m.source) ?? [];
+function start(ctx: Ctx): HostStep[] {
   return [
     step(ctx, "host-root", `bind the host's / read-only at ${ctx.paths.hostRootfs}`, {
       argv: hostRootCommand(ctx.paths.hostRootfs),
     }),
-    ...(sources.length > 0
-      ? [
-          step(ctx, "mounts", `check ${sources.length} mount source(s) have no symlink`, {
-            argv: mountSourcesCommand(sources),
-          }),
-        ]
-      : []),
+    step(ctx, "mounts", "check the config's mount sources exist and have no symlink", {
+      argv: mountSourcesCommand(ctx.paths.config),
+    }),
     step(ctx, "start", "start the container", {
       argv: ["lxc-start", "-n", ctx.name, "-P", ctx.lxcPath, "-d"],
     }),
@@ -169,7 +164,7 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
         step(ctx, "dir", `create ${paths.dir}`, { argv: containerDirCommand(paths.dir) }),
         step(ctx, "mkdir", `create ${paths.delta}`, { argv: ["mkdir", "-m", "0755", "--", paths.delta] }),
         ...prepare(ctx, def, replica),
-        ...start(ctx, def),
+        ...start(ctx),
         ...containerSteps(ctx.name, lxcPath, def, { setup: true, packages: true }),
         state(ctx, def, hash, replica),
       ];
@@ -182,7 +177,7 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
         }),
         stop(false),
         ...prepare(ctx, def, replica),
-        ...start(ctx, def),
+        ...start(ctx),
         ...containerSteps(ctx.name, lxcPath, def, { setup: false, packages: true }),
         state(ctx, def, hash, replica),
       ];
@@ -193,7 +188,7 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
       if (def && def.name !== s.container)
         throw new Error(`hostroot: restart of ${s.container} given ${def.name}`);
       const inside = def ? containerSteps(ctx.name, lxcPath, def, { setup: false, packages: false }) : [];
-      return [stop(false), ...start(ctx, def), ...inside];
+      return [stop(false), ...start(ctx), ...inside];
     }
     case "destroy":
       return [

@@ -146,6 +146,7 @@ describe("hostSteps", () => {
       "delta",
       "config",
       "host-root",
+      "mounts",
       "start",
       "npm",
       "service",
@@ -176,6 +177,7 @@ describe("hostSteps", () => {
     expect(ids(hostSteps(planned("restart", status, web1), ctx(web1)))).toEqual([
       "stop",
       "host-root",
+      "mounts",
       "start",
     ]);
   });
