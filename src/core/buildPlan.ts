@@ -103,7 +103,7 @@ export function buildPlan(
     for (const c of seen.containers)
       if (!keep.has(c.name) && c.owner === undefined)
         warnings.push(
-          `${c.name} on ${host.name} has no recorded owner (deployed by an earlier hostroot): left alone; ${ADOPT_HINT}`,
+          `${c.name} on ${host.name} has no recorded owner (deployed by an earlier hostroot): left alone; ${adoptHint(c.name, host.name)}`,
         );
     for (const c of gone)
       steps.push({
@@ -123,7 +123,9 @@ export function buildPlan(
   return { steps, warnings, errors };
 }
 
-const ADOPT_HINT = "the repository it belongs to claims it with `hostroot adopt NAME --host HOST --owner ID`";
+/** How the repository a pre-owner container belongs to claims it. */
+const adoptHint = (name: string, host: string) =>
+  `the repository it belongs to claims it with \`hostroot adopt ${name} --host ${host} --owner ID\``;
 
 /** Why the acting owner may not touch the container of that name on that host, or undefined. */
 function foreign(
@@ -138,7 +140,7 @@ function foreign(
       ? `${name} on ${host} is an LXC container that hostroot did not create (a config without a hostroot state file): hostroot never takes it over; rename the definition, or remove that container on the host by hand`
       : undefined;
   if (!have.owner)
-    return `${name} on ${host} has no recorded owner (deployed by an earlier hostroot), so no plan changes it: ${ADOPT_HINT.replace("NAME", name).replace("HOST", host)}`;
+    return `${name} on ${host} has no recorded owner (deployed by an earlier hostroot), so no plan changes it: ${adoptHint(name, host)}`;
   if (have.owner.id !== owner.id)
     return `${name} on ${host} belongs to ${describeOwner(have.owner)}, not ${describeOwner(owner)}: rename the definition`;
   return undefined;
