@@ -3,8 +3,9 @@ import { canonicalJson, changedFields, definitionHash, fieldHashes, policyMasks 
 import type { Definition } from "./definitionSchema.js";
 import { groupBy } from "./groupBy.js";
 import type { ContainerState, ObservedState } from "./observedState.js";
+import { describeOwner, type Owner } from "./owner.js";
 import { type Assignment, place } from "./place.js";
-import type { Plan, PlanStep } from "./plan.js";
+import type { Plan, PlanError, PlanStep } from "./plan.js";
 
 interface Desired {
   file: string;
@@ -19,14 +20,20 @@ interface Desired {
  * what hostroot manages there but no longer places there. An unreachable host gets no step, only
  * a warning: nothing is ever destroyed on the strength of a host that did not answer. Steps run
  * per host in pool order, by container name, destroys last. Runs as well from a saved snapshot.
+ *
+ * Only the acting `owner`'s containers are ever changed: a placed name that another repository
+ * owns on that host, that an LXC container hostroot did not create holds, or whose state file
+ * predates owners, is a plan error (no step); such containers are never destroyed either.
  */
 export function buildPlan(
   defs: ReadonlyArray<{ file: string; definition: Definition }>,
   config: Config,
   observed: ObservedState,
-  options: { commit?: string } = {},
+  options: { commit?: string; owner: Owner },
 ): Plan {
+  const { owner } = options;
   const warnings: string[] = [];
+  const errors: PlanError[] = [];
   const masks = policyMasks(config);
   const desired = new Map<string, Desired>();
   // Same choice among duplicate names as place(): by content, then file, whatever the input order.
@@ -45,10 +52,17 @@ export function buildPlan(
     desired.set(definition.name, { file, definition, hash, fields: fieldHashes(definition, masks) });
   }
 
+  // Only this owner's containers keep their place; another's of the same name is no reason to go there.
+  const mine: ObservedState = {
+    hosts: observed.hosts.map((h) => ({
+      ...h,
+      containers: h.containers.filter((c) => c.owner?.id === owner.id),
+    })),
+  };
   const placement = place(
     sorted.map((d) => d.definition),
     config,
-    observed,
+    mine,
   );
   for (const u of placement.unplaced)
     if (u.kind !== "duplicate")
@@ -70,13 +84,27 @@ export function buildPlan(
       continue;
     }
     const current = new Map(seen.containers.map((c) => [c.name, c]));
+    const unmanaged = new Set(seen.unmanaged ?? []);
     for (const a of planned) {
       const want = desired.get(a.container) as Desired;
-      const step = diff(want, a, current.get(a.container), at);
+      const have = current.get(a.container);
+      const refused = foreign(a.container, host.name, have, unmanaged.has(a.container), owner);
+      if (refused) {
+        errors.push({ host: host.name, container: a.container, file: want.file, message: refused });
+        continue;
+      }
+      const step = diff(want, a, have, at);
       steps.push({ host: host.name, container: a.container, file: want.file, replica: a.replica, ...step });
     }
     const keep = new Set(planned.map((a) => a.container));
-    const gone = seen.containers.filter((c) => !keep.has(c.name)).sort((a, b) => compare(a.name, b.name));
+    const gone = seen.containers
+      .filter((c) => !keep.has(c.name) && c.owner?.id === owner.id)
+      .sort((a, b) => compare(a.name, b.name));
+    for (const c of seen.containers)
+      if (!keep.has(c.name) && c.owner === undefined)
+        warnings.push(
+          `${c.name} on ${host.name} has no recorded owner (deployed by an earlier hostroot): left alone; ${adoptHint(c.name, host.name)}`,
+        );
     for (const c of gone)
       steps.push({
         kind: "destroy",
@@ -92,7 +120,30 @@ export function buildPlan(
   const inPool = new Set(pool.map((h) => h.name));
   for (const h of observed.hosts)
     if (!inPool.has(h.host)) warnings.push(`host ${h.host} was observed but is not in the pool: left alone`);
-  return { steps, warnings };
+  return { steps, warnings, errors };
+}
+
+/** How the repository a pre-owner container belongs to claims it. */
+const adoptHint = (name: string, host: string) =>
+  `the repository it belongs to claims it with \`hostroot adopt ${name} --host ${host} --owner ID\``;
+
+/** Why the acting owner may not touch the container of that name on that host, or undefined. */
+function foreign(
+  name: string,
+  host: string,
+  have: ContainerState | undefined,
+  unmanaged: boolean,
+  owner: Owner,
+): string | undefined {
+  if (!have)
+    return unmanaged
+      ? `${name} on ${host} is an LXC container that hostroot did not create (a config without a hostroot state file): hostroot never takes it over; rename the definition, or remove that container on the host by hand`
+      : undefined;
+  if (!have.owner)
+    return `${name} on ${host} has no recorded owner (deployed by an earlier hostroot), so no plan changes it: ${adoptHint(name, host)}`;
+  if (have.owner.id !== owner.id)
+    return `${name} on ${host} belongs to ${describeOwner(have.owner)}, not ${describeOwner(owner)}: rename the definition`;
+  return undefined;
 }
 
 /** What to do with one placed replica, given what its host reports (or nothing). */

@@ -84,6 +84,15 @@ export const configSchema = z
           .default({ files: [], dirs: [] })
           .describe("Masked in every container in addition to the built-in set."),
         deployKeyPath: absPath.default("/root/.ssh/authorized_keys").describe("Masked in every container."),
+        network: z
+          .strictObject({
+            allowedBridges: z
+              .array(z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, "must be a Linux interface name"))
+              .min(1)
+              .default(["lxcbr0"])
+              .describe("Bridges a definition's network.bridge may name; hosts prepare creates them."),
+          })
+          .default({ allowedBridges: ["lxcbr0"] }),
         apparmorProfile: z.string().optional().describe("lxc.apparmor.profile for hosts that use AppArmor."),
         rollout: z
           .strictObject({

@@ -1,4 +1,5 @@
 import { DNS_LABEL } from "./definitionSchema.js";
+import { lxcPathProblem } from "./lxcPathProblem.js";
 
 /** Where one container lives on a host; every host-side path hostroot touches comes from here. */
 export interface ContainerPaths {
@@ -21,13 +22,18 @@ export interface ContainerPaths {
 /**
  * Checks an lxcPath before it is put into a config or a script. The overlayfs rootfs spec is
  * colon-separated and LXC trims blanks around config values, so `:`, whitespace, backslashes and
- * control characters cannot be represented faithfully: they are refused, not escaped.
+ * control characters cannot be represented faithfully: they are refused, not escaped. The last
+ * guard behind the config rule `config/lxc-path-system`: `/`, system trees and the dirs above
+ * them never reach a script (see {@link lxcPathProblem}).
  */
 export function assertLxcPath(lxcPath: string): string {
   if (!/^\/[^\s:\\\p{Cc}]*$/u.test(lxcPath) || lxcPath.split("/").some((s) => s === "." || s === "..")) {
     throw new Error(`hostroot: unusable lxcPath ${JSON.stringify(lxcPath)}`);
   }
-  return lxcPath.replace(/\/+$/, "") || "/";
+  const root = lxcPath.replace(/\/+$/, "") || "/";
+  const problem = lxcPathProblem(root, false);
+  if (problem) throw new Error(`hostroot: refusing lxcPath ${root}: it ${problem}`);
+  return root;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { BUILTIN_MASKED_FILES, BUILTIN_OPAQUE_DIRS } from "./builtinMasks.js";
 import type { Config } from "./configSchema.js";
 import type { Definition } from "./definitionSchema.js";
 
@@ -27,11 +28,16 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-/** The masks policy adds to every container: its extra files and dirs, and the deploy key. */
+/**
+ * The masks every container gets: the built-in set, the policy's extra files and dirs, and the
+ * deploy key. The built-in set is part of it so that a hostroot release that widens it changes
+ * every hash: each container is reconfigured with the new masks at the next deploy, instead of
+ * keeping the host's newly listed secrets visible until someone happens to change it.
+ */
 export function policyMasks(config: Config): Masks {
   return {
-    files: [...config.policy.masks.files, config.policy.deployKeyPath],
-    dirs: config.policy.masks.dirs,
+    files: [...BUILTIN_MASKED_FILES, ...config.policy.masks.files, config.policy.deployKeyPath],
+    dirs: [...BUILTIN_OPAQUE_DIRS, ...config.policy.masks.dirs],
   };
 }
 

@@ -88,6 +88,22 @@ export function deltaCommand(delta: string, ops: readonly DeltaOp[]): string[] {
   return ["sh", "-c", DELTA_SCRIPT, "hostroot-delta", delta, ...args];
 }
 
+/**
+ * Marks a container dir as hostroot's from its first moment: a create writes it right after its
+ * own mkdir, so a status that runs while the create is under way (config written, no state file
+ * yet) reports the container as being created, not as an LXC container hostroot did not create.
+ */
+export const CREATING_MARKER = "hostroot.creating";
+
+/**
+ * Creates a container's dir with a plain mkdir, which fails if it exists (an LXC container
+ * hostroot did not create is never adopted), then marks it with {@link CREATING_MARKER}.
+ */
+export function containerDirCommand(dir: string): string[] {
+  const script = `mkdir -m 0755 -- "$1" && : >"$1/${CREATING_MARKER}"`;
+  return ["sh", "-c", script, "hostroot-mkdir", dir];
+}
+
 /** Writes stdin to a host-owned file via a temporary file and a rename: never a half-written config. */
 export function writeFileCommand(path: string): string[] {
   const script = 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"';
@@ -129,10 +145,59 @@ exec rm -rf --one-file-system -- "$d"`;
   return ["sh", "-c", script, "hostroot-remove", dir, hostDir];
 }
 
-/** Binds the host's `/` (non-recursively) as the lower layer, unless something is mounted there. */
+/**
+ * Binds the host's `/` (non-recursively) as the lower layer, read-only as `hosts prepare` makes
+ * it: nothing that reaches the bind (a container's overlay, a process on the host) can write the
+ * host root through it. A bind that is already there but writable is made read-only.
+ */
 export function hostRootCommand(hostRootfs: string): string[] {
-  const script = 'if mountpoint -q "$1"; then exit 0; fi\nmkdir -p -- "$1" && exec mount --bind / "$1"';
+  const script = `if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '$5 == d { o = $6 } END { print o }' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"`;
   return ["sh", "-c", script, "hostroot-host-root", hostRootfs];
+}
+
+/**
+ * Fails unless every mount source in a container's LXC config resolves to itself: it exists and
+ * no component of it is a symlink. A container with a writable mount can plant `x -> /` in its
+ * source; without this check the next container mounting `<source>/x` would get the host's root.
+ * The config is read (its fstab escapes decoded), not the definition, so every start is checked,
+ * a restart without a definition too. Sources are absolute and normalised (validation), so
+ * `realpath -e` equals the path exactly when nothing on the way is a link.
+ */
+export function mountSourcesCommand(configPath: string): string[] {
+  const script = `awk '$1 == "lxc.mount.entry" && $2 == "=" { print $3 }' "$1" | {
+  while IFS= read -r e; do
+    case $e in *'\\012'*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
+    s=$(printf '%s\\n' "$e" | sed 's/\\\\040/ /g; s/\\\\011/\\t/g; s/\\\\134/\\\\/g')
+    r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+    if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+  done
+}`;
+  return ["sh", "-c", script, "hostroot-mount-sources", configPath];
+}
+
+/**
+ * Keeps a reconfigured container's current config and state file aside (`*.hostroot-prev`), so
+ * a reconfigure that fails can put the container back as it was.
+ */
+export function keepConfigCommand(config: string, state: string): string[] {
+  const script = `for f in "$1" "$2"; do
+  if [ -f "$f" ] && [ ! -L "$f" ]; then cp -p -- "$f" "$f.hostroot-prev" || exit 1; fi
+done`;
+  return ["sh", "-c", script, "hostroot-keep", config, state];
+}
+
+/** Puts the config and state kept by {@link keepConfigCommand} back. */
+export function restoreConfigCommand(config: string, state: string): string[] {
+  const script = `for f in "$1" "$2"; do
+  if [ -f "$f.hostroot-prev" ] && [ ! -L "$f.hostroot-prev" ]; then mv -f -- "$f.hostroot-prev" "$f" || exit 1; fi
+done`;
+  return ["sh", "-c", script, "hostroot-restore", config, state];
 }
 
 /** Runs argv until it succeeds, at most 1 + retries times, sleeping between attempts. */

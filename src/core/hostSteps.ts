@@ -4,14 +4,18 @@ import { containerSteps } from "./containerSteps.js";
 import { definitionHash, fieldHashes, policyMasks } from "./definitionHash.js";
 import type { Definition } from "./definitionSchema.js";
 import {
+  containerDirCommand,
   type DeltaOp,
   deltaCommand,
   hostRootCommand,
+  keepConfigCommand,
+  mountSourcesCommand,
   removeDirCommand,
   stopCommand,
   writeFileCommand,
 } from "./hostCommands.js";
 import { defaultMasks } from "./masks.js";
+import { assertOwner, type Owner } from "./owner.js";
 import type { PlanStep } from "./plan.js";
 import { renderLxcConfig } from "./renderLxcConfig.js";
 import { renderStateFile } from "./stateFile.js";
@@ -37,6 +41,8 @@ export interface HostStepContext {
   commit: string;
   /** ISO 8601 time of the deploy (the core has no clock). */
   deployedAt: string;
+  /** The repository deploying, recorded in the state file; required for create and reconfigure. */
+  owner?: Owner;
   /** See {@link renderLxcConfig}; default true. */
   lightweightInit?: boolean;
 }
@@ -81,11 +87,17 @@ function prepare(ctx: Ctx, def: Definition, replica: number): HostStep[] {
   ];
 }
 
-/** Bind the host root if needed, then start the container in the background. */
+/**
+ * Bind the host root if needed (read-only), check the mount sources resolve to themselves, then
+ * start the container in the background.
+ */
 function start(ctx: Ctx): HostStep[] {
   return [
-    step(ctx, "host-root", `bind the host's / at ${ctx.paths.hostRootfs}`, {
+    step(ctx, "host-root", `bind the host's / read-only at ${ctx.paths.hostRootfs}`, {
       argv: hostRootCommand(ctx.paths.hostRootfs),
+    }),
+    step(ctx, "mounts", "check the config's mount sources exist and have no symlink", {
+      argv: mountSourcesCommand(ctx.paths.config),
     }),
     step(ctx, "start", "start the container", {
       argv: ["lxc-start", "-n", ctx.name, "-P", ctx.lxcPath, "-d"],
@@ -95,6 +107,7 @@ function start(ctx: Ctx): HostStep[] {
 
 /** The state file, written last: it claims a definition is deployed only once it is up and healthy. */
 function state(ctx: Ctx, def: Definition, hash: string, replica: number): HostStep {
+  if (!ctx.owner) throw new Error(`hostroot: deploying ${ctx.name} needs the owning repository`);
   const text = renderStateFile({
     name: ctx.name,
     definitionHash: hash,
@@ -102,6 +115,7 @@ function state(ctx: Ctx, def: Definition, hash: string, replica: number): HostSt
     deployedAt: ctx.deployedAt,
     replica,
     fieldHashes: fieldHashes(def, policyMasks(ctx.config)),
+    owner: assertOwner(ctx.owner),
   });
   return step(ctx, "state", `record definition ${hash.slice(0, 12)}`, {
     argv: writeFileCommand(ctx.paths.state),
@@ -122,11 +136,14 @@ function deployed(s: PlanStep, ctx: Ctx): { def: Definition; hash: string; repli
 }
 
 /**
- * The ordered host-side work of one plan step. create: a fresh delta (mkdir fails if one is
- * left over: a half-created container is destroyed, not silently reused), masks, hostname,
- * config, start, setup, packages, service, health, state. reconfigure: full stop (lxc-stop -r
- * would not reload the config), rewrite masks/hostname/config, start, packages, service, health,
- * state. restart: stop, start, service, health. destroy: kill, then remove only `<lxcPath>/<name>`.
+ * The ordered host-side work of one plan step. create: a fresh container dir and delta (plain
+ * mkdir, which fails if either exists: an LXC container hostroot did not create, or a leftover,
+ * is never adopted), masks, hostname, config, start, setup, packages, service, health, state.
+ * reconfigure: keep the current config and state aside (a failed reconfigure puts them back),
+ * full stop (lxc-stop -r would not reload the config), rewrite masks/hostname/config, start,
+ * packages, service, health, state. restart: stop, start, service, health. destroy: kill, then
+ * remove only `<lxcPath>/<name>`. Every start is preceded by the read-only host root bind and
+ * the check that mount sources are no symlinks.
  */
 export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
   if (s.host !== context.host.name)
@@ -144,7 +161,7 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
     case "create": {
       const { def, hash, replica } = deployed(s, ctx);
       return [
-        step(ctx, "dir", `create ${paths.dir}`, { argv: ["mkdir", "-p", "--", paths.dir] }),
+        step(ctx, "dir", `create ${paths.dir}`, { argv: containerDirCommand(paths.dir) }),
         step(ctx, "mkdir", `create ${paths.delta}`, { argv: ["mkdir", "-m", "0755", "--", paths.delta] }),
         ...prepare(ctx, def, replica),
         ...start(ctx),
@@ -155,6 +172,9 @@ export function hostSteps(s: PlanStep, context: HostStepContext): HostStep[] {
     case "reconfigure": {
       const { def, hash, replica } = deployed(s, ctx);
       return [
+        step(ctx, "keep", `keep ${paths.config} and the state file aside`, {
+          argv: keepConfigCommand(paths.config, paths.state),
+        }),
         stop(false),
         ...prepare(ctx, def, replica),
         ...start(ctx),

@@ -1,3 +1,4 @@
+import { BUILTIN_MASKED_FILES, BUILTIN_OPAQUE_DIRS } from "./builtinMasks.js";
 import type { Config, PoolHost } from "./configSchema.js";
 import { policyMasks } from "./definitionHash.js";
 import type { Definition } from "./definitionSchema.js";
@@ -8,32 +9,7 @@ export interface MaskSet {
   dirs: string[];
 }
 
-/**
- * Host secrets every container would otherwise read through the shared lower layer. The host key
- * glob `/etc/ssh/ssh_host_*_key` cannot be expanded without looking at the host, so the key types
- * OpenSSH has ever generated are listed; a whiteout for a file the host lacks costs nothing.
- */
-export const BUILTIN_MASKED_FILES: readonly string[] = [
-  "/etc/shadow",
-  "/etc/gshadow",
-  "/etc/shadow-",
-  "/etc/gshadow-",
-  ...["rsa", "ecdsa", "ed25519", "dsa"].map((t) => `/etc/ssh/ssh_host_${t}_key`),
-];
-
-/**
- * Directories whose host content no container may see: home dirs, temp dirs (other users' files),
- * logs, and `/var/lib/lxc`, where every other container's delta lives. The container still gets
- * the directory itself, empty and writable, so software that expects it keeps working.
- */
-export const BUILTIN_OPAQUE_DIRS: readonly string[] = [
-  "/root",
-  "/home",
-  "/tmp",
-  "/var/tmp",
-  "/var/log",
-  "/var/lib/lxc",
-];
+export { BUILTIN_MASKED_FILES, BUILTIN_OPAQUE_DIRS } from "./builtinMasks.js";
 
 /** True when `path` is `dir` or lies below it. */
 function isUnder(path: string, dir: string): boolean {

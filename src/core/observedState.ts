@@ -1,3 +1,5 @@
+import type { Owner } from "./owner.js";
+
 /**
  * What one container's state file on a host says. The hosts are the source of truth: a plan
  * reads these, so there is no separate database to drift. Stored as JSON at
@@ -20,6 +22,11 @@ export interface ContainerState {
    * so a plan can name the fields that changed instead of only "definition changed".
    */
   fieldHashes?: Record<string, string>;
+  /**
+   * The repository that deployed it. Absent in state files written before hostroot recorded
+   * owners: such a container is nobody's, and no plan touches it until it is adopted.
+   */
+  owner?: Owner;
 }
 
 /** One host's report. An unreachable host yields no steps, only a warning, never destroys. */
@@ -27,6 +34,11 @@ export interface HostObservation {
   host: string;
   reachable: boolean;
   containers: ContainerState[];
+  /**
+   * LXC containers on the host that hostroot did not create (a dir with a `config` and no
+   * state file): never reconfigured, restarted or destroyed, and no definition may take the name.
+   */
+  unmanaged?: string[];
 }
 
 /** What all hosts reported; can be saved as JSON and fed to `hostroot plan --observed FILE`. */

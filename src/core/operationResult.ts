@@ -1,5 +1,12 @@
 /** The operations hostroot runs over the pool. */
-export type OperationKind = "deploy" | "upgrade-hosts" | "restart" | "status" | "affected" | "hosts-prepare";
+export type OperationKind =
+  | "deploy"
+  | "upgrade-hosts"
+  | "restart"
+  | "status"
+  | "affected"
+  | "hosts-prepare"
+  | "adopt";
 
 /**
  * How a whole operation ended. `halted` means a rollout stopped itself after a failure (later hosts
@@ -44,6 +51,8 @@ export interface ContainerReport {
   state: "running" | "stopped" | "absent";
   /** Commit the container's definition came from. */
   commit?: string;
+  /** The repository that owns it (`acme/billing`), as its state file records. */
+  owner?: string;
   /** Result of the definition's health command; absent when it has none or it did not run. */
   healthy?: boolean;
   /** Package -> version as read from inside the container; proves it sees the host's upgrade. */

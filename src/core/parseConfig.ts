@@ -2,6 +2,7 @@ import { type Config, configSchema } from "./configSchema.js";
 import { type Diagnostic, diagnostic, hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { groupBy } from "./groupBy.js";
 import type { Located, ValuePath } from "./located.js";
+import { lxcPathProblem } from "./lxcPathProblem.js";
 import { parseYaml, type YamlLimits } from "./parseYaml.js";
 import { validateConfigDeployable } from "./validateConfigDeployable.js";
 import { zodIssuesToDiagnostics } from "./zodIssuesToDiagnostics.js";
@@ -63,6 +64,7 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
       const port = field(h, "port") ?? 22;
       const host = typeof name === "string" ? name : `#${i + 1}`;
       if (typeof name === "string") names.push({ key: name, path: [...at, "name"], host });
+      out.push(...lxcPathRule(located, [...at, "lxcPath"], field(h, "lxcPath"), host));
       if (typeof address === "string" && typeof port === "number") {
         // DNS names are case-insensitive; the port is part of the identity (several sshd per machine).
         addresses.push({ key: `${address.toLowerCase()} port ${port}`, path: [...at, "address"], host });
@@ -92,6 +94,15 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
   }
   out.push(...validateConfigDeployable(located));
   return out;
+}
+
+/** `config/lxc-path-system`: a host's lxcPath may not be `/`, a system tree or a dir above one. */
+function lxcPathRule(located: Located<unknown>, path: ValuePath, value: unknown, host: string): Diagnostic[] {
+  if (typeof value !== "string" || !value.startsWith("/")) return []; // The schema reports it.
+  const problem = lxcPathProblem(value);
+  if (!problem) return [];
+  const message = `host '${host}': lxcPath '${value}' ${problem}; use a directory of its own such as /var/lib/lxc or /srv/lxc`;
+  return [diagnostic(located.file, located.span(path), "config/lxc-path-system", message)];
 }
 
 /**

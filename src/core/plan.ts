@@ -19,12 +19,26 @@ export interface PlanStep {
   reason: string;
 }
 
+/**
+ * A change the plan refuses to make: the container on that host belongs to another repository,
+ * was not created by hostroot, or predates owners. A plan with errors deploys nothing anywhere.
+ */
+export interface PlanError {
+  host: string;
+  container: string;
+  /** Definition file that asked for it, when one did. */
+  file?: string;
+  message: string;
+}
+
 /** The pure diff of desired definitions against what the hosts report. */
 export interface Plan {
   /** Steps in execution order, noops included so a report can show them. */
   steps: PlanStep[];
   /** Things a reviewer should know that are not steps (unreachable host, cannot place). */
   warnings: string[];
+  /** Changes refused (see {@link PlanError}); a deploy of a plan with errors changes nothing. */
+  errors: PlanError[];
 }
 
 /** Steps that change something, i.e. not `noop`. */

@@ -25,6 +25,10 @@ export const RULES = {
   "mount/system-path": "Mounting over or under a shared system path would shadow host files.",
   "mount/source-not-allowed": "A mount source outside the policy's allowed prefixes.",
   "mount/duplicate-target": "Two mounts share one target.",
+  "mount/source-masked": "A mount source at, under or above a path masked in every container.",
+  "mount/source-lxc-path": "A mount source at, under or above a host's lxcPath (other containers' deltas).",
+  "mount/source-deploy-key": "A mount source at or above hostroot's SSH key on the hosts.",
+  "network/bridge-not-allowed": "network.bridge is not in policy.network.allowedBridges.",
   "packages/apt-refused": "apt/dpkg packages into a delta would shadow host packages and miss their fixes.",
   "setup/apt-refused": "A setup step runs apt or dpkg inside the container, which shadows host packages.",
   "name/file-mismatch": "The file name does not match the definition's name.",
@@ -73,6 +77,8 @@ export const RULES = {
   // The App's server config
   "server/repository-glob": "A repository pattern is not 'owner/name' with * and ? wildcards.",
   "server/ssh-key": "A pool's sshKey needs exactly one of file and env.",
+  "config/lxc-path-system":
+    "A host's lxcPath is /, a system tree, a directory above one, or a home or temp dir.",
 } as const;
 
 /** A rule id. */

@@ -1,9 +1,19 @@
 import { z } from "zod";
 import { assertContainerName } from "./containerPaths.js";
 import type { ContainerState } from "./observedState.js";
+import { type Owner, ownerSchema } from "./owner.js";
 
-/** What a deploy writes to `<lxcPath>/<name>/hostroot.json`; `running` is observed, never stored. */
-export type StoredState = Omit<ContainerState, "running"> & { replica: number };
+/**
+ * What a deploy writes to `<lxcPath>/<name>/hostroot.json`; `running` is observed, never stored.
+ * Every state file hostroot writes names its owner (the repository that deployed it).
+ */
+export type StoredState = Omit<ContainerState, "running" | "owner"> & { replica: number; owner: Owner };
+
+/**
+ * A state file as read from a host: `owner` is absent in files written before hostroot recorded
+ * owners; a plan treats such a container as nobody's until an operator adopts it.
+ */
+export type ReadState = Omit<StoredState, "owner"> & { owner?: Owner };
 
 const storedStateSchema = z.object({
   name: z.string(),
@@ -12,6 +22,7 @@ const storedStateSchema = z.object({
   deployedAt: z.string(),
   replica: z.int().min(0),
   fieldHashes: z.record(z.string(), z.string()).optional(),
+  owner: ownerSchema.optional(),
 });
 
 /**
@@ -20,7 +31,7 @@ const storedStateSchema = z.object({
  */
 export function renderStateFile(state: StoredState): string {
   assertContainerName(state.name);
-  const parsed = storedStateSchema.parse(state);
+  const parsed = storedStateSchema.required({ owner: true }).parse(state);
   const ordered = {
     name: parsed.name,
     definitionHash: parsed.definitionHash,
@@ -28,6 +39,7 @@ export function renderStateFile(state: StoredState): string {
     deployedAt: parsed.deployedAt,
     replica: parsed.replica,
     ...(parsed.fieldHashes === undefined ? {} : { fieldHashes: parsed.fieldHashes }),
+    owner: { id: parsed.owner.id, name: parsed.owner.name },
   };
   return `${JSON.stringify(ordered)}\n`;
 }
@@ -38,7 +50,7 @@ export function renderStateFile(state: StoredState): string {
  */
 export function parseStateFile(
   text: string,
-): { kind: "ok"; state: StoredState } | { kind: "invalid"; reason: string } {
+): { kind: "ok"; state: ReadState } | { kind: "invalid"; reason: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);

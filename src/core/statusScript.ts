@@ -1,5 +1,6 @@
 import { assertLxcPath } from "./containerPaths.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
+import { CREATING_MARKER } from "./hostCommands.js";
 import type { HostStep } from "./hostSteps.js";
 import { shellQuote } from "./shellQuote.js";
 
@@ -18,24 +19,36 @@ done | sha256sum | cut -c1-64)`;
 const PATH_LINE =
   "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; export PATH LC_ALL";
 
+/** Longest status line the parser reads: a state file is at most 64 KiB before base64. */
+export const STATUS_LINE_LIMIT = 90_000;
+
 /**
  * Reads a whole host in one exec: whether the host root is bound, the state digest, each listed
- * package's host version, every `<lxcPath>/*\/hostroot.json` (base64, with LXC's RUNNING or
- * STOPPED from one `lxc-ls`), containers with a config but no state file, and, for each running
+ * package's host version, every `<lxcPath>/*\/hostroot.json` (its first 64 KiB, base64, with
+ * LXC's RUNNING or STOPPED from one `lxc-ls`), containers with a config but no state file (or,
+ * marked {@link CREATING_MARKER}, being created by hostroot right now), and, for each running
  * container, the version of each package it sees from inside, read through the dpkg database as
  * the container sees it (no file a particular package happens to ship). Only one glob level below
  * the lxcPath is read, never into the bind of `/`.
+ *
+ * Output is data, never structure: stdout carries only lines this script prints itself, each
+ * `::hostroot-status KIND ...`. What a container says (its programs are its own: a delta can
+ * replace dpkg-query) is cut to its first line, 128 bytes, and the characters of a Debian
+ * version, and bounded in time, so it can only ever be one word of its own `sees` line. Dir
+ * names travel only when they are DNS labels; anything else is counted, never printed.
  */
 const STATUS_SCRIPT = `${PATH_LINE}
 p=$1
 shift
 m=${STATUS_MARKER}
+word() { head -n 1 | head -c 128 | tr -cd 'A-Za-z0-9.+~:-'; }
+named() { case $1 in host | '' | -* | *- | *[!a-z0-9-]*) return 1 ;; esac; [ \${#1} -le 63 ]; }
 if mountpoint -q "$p/host/rootfs"; then r=mounted; else r=absent; fi
 printf '%s root %s\\n' "$m" "$r"
 ${STATE_DIGEST}
 printf '%s digest %s\\n' "$m" "$digest"
 for pkg in "$@"; do
-  v=$(dpkg-query -W -f='\${Version}' "$pkg" 2>/dev/null) || v=
+  v=$(dpkg-query -W -f='\${Version}' -- "$pkg" 2>/dev/null | word) || v=
   printf '%s package %s %s\\n' "$m" "$pkg" "\${v:--}"
 done
 running=" $(lxc-ls -P "$p" --running -1 2>/dev/null | tr '\\n' ' ') "
@@ -43,13 +56,14 @@ for f in "$p"/*/hostroot.json; do
   [ -f "$f" ] || continue
   d=\${f%/hostroot.json}
   n=\${d##*/}
+  if ! named "$n"; then printf '%s skipped\\n' "$m"; continue; fi
   case $running in *" $n "*) s=RUNNING ;; *) s=STOPPED ;; esac
-  printf '%s state %s %s %s\\n' "$m" "$n" "$s" "$(base64 -w0 <"$f")"
+  printf '%s state %s %s %s\\n' "$m" "$n" "$s" "$(head -c 65536 -- "$f" | base64 -w0)"
   [ "$s" = RUNNING ] || continue
   for pkg in "$@"; do
-    v=$(lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
+    v=$(timeout -k 2 10 lxc-attach -n "$n" -P "$p" --clear-env -v PATH=/usr/sbin:/usr/bin:/sbin:/bin -- sh -c \\
       'dpkg-query -W -f="\\\${Version}" -- "$1"' \\
-      hostroot-sees "$pkg" 2>/dev/null </dev/null) || v=
+      hostroot-sees "$pkg" 2>/dev/null </dev/null | word) || v=
     printf '%s sees %s %s %s\\n' "$m" "$n" "$pkg" "\${v:--}"
   done
 done
@@ -57,7 +71,10 @@ for c in "$p"/*/config; do
   [ -f "$c" ] || continue
   d=\${c%/config}
   [ -e "$d/hostroot.json" ] && continue
-  printf '%s unmanaged %s\\n' "$m" "\${d##*/}"
+  n=\${d##*/}
+  if ! named "$n"; then printf '%s skipped\\n' "$m"; continue; fi
+  if [ -e "$d/${CREATING_MARKER}" ]; then k=creating; else k=unmanaged; fi
+  printf '%s %s %s\\n' "$m" "$k" "$n"
 done
 printf '%s done\\n' "$m"`;
 

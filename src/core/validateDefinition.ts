@@ -3,6 +3,7 @@ import type { Config } from "./configSchema.js";
 import type { Definition } from "./definitionSchema.js";
 import { type Diagnostic, diagnostic } from "./diagnostic.js";
 import type { Located, ValuePath } from "./located.js";
+import { mountSourceRules } from "./mountSourceRules.js";
 import {
   coveredSystemPath,
   isSameOrUnder,
@@ -79,6 +80,8 @@ export function validateDefinition(def: Located<Definition>, config: Config): Di
       );
     }
   });
+
+  out.push(...mountSourceRules(def, config));
 
   if (d.service?.workdir !== undefined) checkPath(["service", "workdir"], d.service.workdir, "workdir");
 

@@ -3,6 +3,7 @@ import type { Definition } from "../core/definitionSchema.js";
 import { renderOperationResult } from "../core/markdown/renderOperationResult.js";
 import { renderPlan } from "../core/markdown/renderPlan.js";
 import type { HostResult, OperationResult } from "../core/operationResult.js";
+import type { Owner } from "../core/owner.js";
 import { selectHosts } from "../core/rolloutBatches.js";
 import type { SlashCommand } from "../core/slashCommands.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
@@ -27,6 +28,12 @@ export interface OperationContext {
   executor: RemoteExecutor;
   /** Who and what, shown to whoever waits for a host lock this operation holds. */
   holder: string;
+  /**
+   * The repository acting: deploy and restart change only its own containers (upgrade-hosts
+   * restarts every container of a host by nature, whoever owns it). Required by those two;
+   * status, affected and upgrade-hosts act on no repository's behalf.
+   */
+  owner?: Owner;
   signal?: AbortSignal;
   onHostDone?: (host: HostResult) => void;
   now?: () => Date;
@@ -71,6 +78,12 @@ export function commandHosts(
         ? selected.hosts.length
         : poolHosts(config).length,
   };
+}
+
+/** The acting repository, which deploy, plan and restart cannot do without. */
+function ownerOf(ctx: OperationContext, what: string): Owner {
+  if (!ctx.owner) throw new Error(`${what} needs the repository whose containers it may change`);
+  return ctx.owner;
 }
 
 /** Runs one pool command through its workflow and renders the result as markdown. */
@@ -125,6 +138,7 @@ export async function runOperation(
           target: command.target.kind === "all" ? { all: true } : { name: command.target.name },
           ...(command.host === undefined ? {} : { host: command.host }),
           holder: ctx.holder,
+          owner: ownerOf(ctx, "restart"),
         }),
       );
     case "deploy":
@@ -136,6 +150,7 @@ export async function runOperation(
         definitions: ctx.definitions,
         commit: ctx.commit,
         holder: ctx.holder,
+        owner: ownerOf(ctx, command.kind),
         dryRun,
       });
       // A plan reads better as the plan itself than as a dry run's list of skipped steps.

@@ -1,9 +1,15 @@
 import type { Config, PoolHost } from "../core/configSchema.js";
 import { containerPaths } from "../core/containerPaths.js";
 import type { Definition } from "../core/definitionSchema.js";
-import { removeDirCommand, stopCommand } from "../core/hostCommands.js";
+import {
+  hostRootCommand,
+  removeDirCommand,
+  restoreConfigCommand,
+  stopCommand,
+} from "../core/hostCommands.js";
 import { type HostStep, hostSteps } from "../core/hostSteps.js";
 import type { HostResult, StepResult } from "../core/operationResult.js";
+import type { Owner } from "../core/owner.js";
 import type { PlanStep } from "../core/plan.js";
 import { STALE_PLAN_EXIT, stateGuardStep } from "../core/statusScript.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
@@ -16,6 +22,8 @@ export interface DeployHostContext {
   definitions: ReadonlyMap<string, Definition>;
   commit: string;
   deployedAt: string;
+  /** The repository deploying, written to state files (not needed for restarts and destroys). */
+  owner?: Owner;
   holder: string;
   signal?: AbortSignal;
   /** Reads the host again and plans it anew: used once when the guard finds the host changed. */
@@ -36,6 +44,7 @@ export function hostStepsFor(
       ...(definition && s.kind !== "destroy" ? { definition } : {}),
       commit: ctx.commit,
       deployedAt: ctx.deployedAt,
+      ...(ctx.owner ? { owner: ctx.owner } : {}),
     });
   });
 }
@@ -44,8 +53,9 @@ export function hostStepsFor(
  * Applies one host's plan steps as one locked script, guarded by the state digest the plan was
  * made from. If another operation changed the host meanwhile (we waited for its lock), the host
  * is read and planned again, once. A create that did not finish is rolled back (its container
- * killed and its own directory removed), so a failed deploy leaves no half-made container and the
- * next deploy starts clean; what ran, failed and did not run is in the steps.
+ * killed and the directory it made removed), so a failed deploy leaves no half-made container
+ * and the next deploy starts clean; a reconfigure that did not finish is put back on its previous
+ * config and state file, and started again. What ran, failed and did not run is in the steps.
  */
 export async function deployHost(
   host: PoolHost,
@@ -106,7 +116,14 @@ export async function deployHost(
   }
 }
 
-/** Kills and removes containers whose create began (made a fresh delta) but wrote no state file. */
+/**
+ * Rolls back what a failed host script left half done (it stops at its first failure, so that is
+ * one container at most). A create whose own `mkdir` of the container dir succeeded (so hostroot
+ * made that dir: an existing one fails the mkdir and is never removed) but wrote no state file:
+ * killed and its dir removed. A reconfigure that kept the old config aside but wrote no new state
+ * file: killed, its previous config and state put back, and started again on them, so it runs as
+ * it did before the deploy.
+ */
 async function rollBack(
   host: PoolHost,
   planSteps: readonly PlanStep[],
@@ -115,32 +132,53 @@ async function rollBack(
   opts: Parameters<typeof runHostSteps>[3],
 ): Promise<{ steps: StepResult[]; notes: string[] }> {
   const status = new Map(ran.map((s) => [s.id, s.status]));
-  const half = planSteps.filter(
-    (s) =>
-      s.kind === "create" &&
-      status.get(`${s.container}.mkdir`) === "applied" &&
-      status.get(`${s.container}.state`) !== "applied",
-  );
+  const began = (s: PlanStep) =>
+    status.get(`${s.container}.${s.kind === "create" ? "dir" : "keep"}`) === "applied" &&
+    status.get(`${s.container}.state`) !== "applied";
+  const half = planSteps.filter((s) => (s.kind === "create" || s.kind === "reconfigure") && began(s));
   if (half.length === 0) return { steps: [], notes: [] };
-  const work: HostStep[] = half.flatMap((s) => {
-    const paths = containerPaths(host.lxcPath, s.container);
-    return [
-      {
-        id: `${s.container}.rollback-stop`,
-        description: "roll back the unfinished create: kill the container",
-        argv: stopCommand(s.container, paths.lxcPath, true),
-      },
-      {
-        id: `${s.container}.rollback-remove`,
-        description: `roll back the unfinished create: remove ${paths.dir}`,
-        argv: removeDirCommand(paths.dir, paths.hostDir),
-      },
-    ];
+  const run = await runHostSteps(
+    ctx.executor,
+    host,
+    half.flatMap((s) => undo(host, s)),
+    opts,
+  );
+  const notes = half.map((s) =>
+    !run.completed
+      ? `rolling back the ${s.kind} of ${s.container} failed: ${run.error}`
+      : s.kind === "create"
+        ? `rolled back the unfinished create of ${s.container}`
+        : `rolled back the unfinished reconfigure of ${s.container}: it runs on its previous config`,
+  );
+  return { steps: run.steps, notes };
+}
+
+/** The host steps that undo one unfinished create or reconfigure. */
+function undo(host: PoolHost, s: PlanStep): HostStep[] {
+  const paths = containerPaths(host.lxcPath, s.container);
+  const step = (what: string, description: string, argv: string[]): HostStep => ({
+    id: `${s.container}.rollback-${what}`,
+    description: `roll back the unfinished ${s.kind}: ${description}`,
+    argv,
   });
-  const run = await runHostSteps(ctx.executor, host, work, opts);
-  const names = half.map((s) => s.container).join(", ");
-  const note = run.completed
-    ? `rolled back the unfinished create of ${names}`
-    : `rolling back ${names} failed: ${run.error}`;
-  return { steps: run.steps, notes: [note] };
+  const kill = step("stop", "kill the container", stopCommand(s.container, paths.lxcPath, true));
+  if (s.kind === "create")
+    return [kill, step("remove", `remove ${paths.dir}`, removeDirCommand(paths.dir, paths.hostDir))];
+  return [
+    kill,
+    step("restore", `put the previous ${paths.config} back`, restoreConfigCommand(paths.config, paths.state)),
+    step(
+      "host-root",
+      `bind the host's / read-only at ${paths.hostRootfs}`,
+      hostRootCommand(paths.hostRootfs),
+    ),
+    step("start", "start the container on its previous config", [
+      "lxc-start",
+      "-n",
+      s.container,
+      "-P",
+      paths.lxcPath,
+      "-d",
+    ]),
+  ];
 }

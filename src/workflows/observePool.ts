@@ -57,6 +57,12 @@ export async function observePool(
         timeoutMs,
         ...(options.signal ? { signal: options.signal } : {}),
       });
+      if (r.truncated)
+        return {
+          ...base,
+          outcome: "failed",
+          error: "the status report was cut off at the output limit: nothing of it is trusted",
+        };
       if (r.code !== 0 || r.failure) {
         const why = r.failure ?? `exit ${r.code ?? r.signal}`;
         return {
@@ -72,7 +78,14 @@ export async function observePool(
       throw error;
     }
     const status = parseStatusOutput(host.name, stdout);
-    if (!status.complete) return { ...base, outcome: "unreachable", error: "the status report ended early" };
+    if (!status.complete)
+      return {
+        ...base,
+        outcome: status.malformed ? "failed" : "unreachable",
+        error: status.malformed
+          ? `the status report is not the script's own (${status.malformed}): nothing of it is trusted`
+          : "the status report ended early",
+      };
     statuses.set(host.name, status);
     const hostNotes = [...status.warnings];
     if (!status.hostRootMounted)
@@ -99,11 +112,11 @@ export async function observePool(
   };
   const containers = hostResults.flatMap((h) => h.containers ?? []);
   const running = containers.filter((c) => c.state === "running").length;
-  const down = hostResults.filter((h) => h.outcome === "unreachable").length;
+  const down = hostResults.filter((h) => h.outcome === "unreachable" || h.outcome === "failed").length;
   const what = options.container ? `container ${options.container}` : "the pool";
   const summary =
     `status of ${what}: ${containers.length} container(s), ${running} running, on ${hosts.length} host(s)` +
-    (down > 0 ? `; ${down} unreachable` : "");
+    (down > 0 ? `; ${down} unreachable or failed` : "");
   const result: OperationResult = {
     operation: "status",
     dryRun: false,

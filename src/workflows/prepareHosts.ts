@@ -24,7 +24,8 @@ export interface PrepareHostsInput {
 /**
  * Makes every host ready for containers, idempotently, one locked script per host: LXC present,
  * `/` bound read-only and non-recursively at `<lxcPath>/host/rootfs` and in /etc/fstab, each
- * bridge the host's platform's definitions use, the lock directory. A step that found its work
+ * bridge the host's platform's definitions use among `policy.network.allowedBridges` (all of those
+ * when they use none), the lock directory. A step that found its work
  * already done is `skipped`; one that changed something is `applied` and says what it changed.
  */
 export async function prepareHosts(input: PrepareHostsInput): Promise<OperationResult> {
@@ -37,12 +38,15 @@ export async function prepareHosts(input: PrepareHostsInput): Promise<OperationR
     pool.map((host) =>
       limit(async (): Promise<HostResult> => {
         const base = { host: host.name, platform: host.platform };
+        // Only bridges the policy allows: prepare reads definitions even when they have errors.
+        const allowed = input.config.policy.network.allowedBridges;
         const bridges = input.definitions
           .filter((d) => d.definition.platform === host.platform)
-          .map((d) => d.definition.network.bridge);
+          .map((d) => d.definition.network.bridge)
+          .filter((b) => allowed.includes(b));
         const work = prepareSteps({
           lxcPath: host.lxcPath,
-          bridges: bridges.length > 0 ? bridges : ["lxcbr0"],
+          bridges: bridges.length > 0 ? bridges : allowed,
           install: input.install === true,
         });
         let result: HostResult;

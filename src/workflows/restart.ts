@@ -2,6 +2,7 @@ import pLimit from "p-limit";
 import { type Config, poolHosts } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
 import type { ContainerReport, HostResult, OperationResult, StepResult } from "../core/operationResult.js";
+import { describeOwner, type Owner } from "../core/owner.js";
 import type { PlanStep } from "../core/plan.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
 import { hostStepsFor } from "./deployHost.js";
@@ -18,6 +19,8 @@ export interface RestartInput {
   /** Only this host. */
   host?: string;
   holder: string;
+  /** The repository asking: only its own containers are restarted. */
+  owner: Owner;
   dryRun?: boolean;
   signal?: AbortSignal;
   onHostDone?: (host: HostResult) => void;
@@ -28,6 +31,8 @@ export interface RestartInput {
  * Restarts containers with a full stop and start (never `lxc-stop -r`, which keeps the old config
  * and, with it, the old view of the host root), then starts the service and runs the health
  * check. Where the containers are comes from the hosts themselves; one locked script per host.
+ * Only the acting owner's containers are restarted: `--all` means all of its own, and a named
+ * container that another repository owns (or that predates owners) is reported, not touched.
  */
 export async function restart(input: RestartInput): Promise<OperationResult> {
   const { config, executor } = input;
@@ -58,7 +63,21 @@ export async function restart(input: RestartInput): Promise<OperationResult> {
           const error = seen.result.hosts.find((h) => h.host === host.name)?.error;
           return done({ ...base, outcome: "unreachable", steps: [], ...(error ? { error } : {}) });
         }
-        const names = status.observation.containers.map((c) => c.name).filter(matches);
+        const named = status.observation.containers.filter((c) => matches(c.name));
+        const names = named.filter((c) => c.owner?.id === input.owner.id).map((c) => c.name);
+        const others = named.filter((c) => c.owner?.id !== input.owner.id);
+        if (names.length === 0 && others.length > 0 && !("all" in input.target))
+          return done({
+            ...base,
+            outcome: "failed",
+            steps: [],
+            error: others
+              .map(
+                (c) =>
+                  `${c.name} belongs to ${c.owner ? describeOwner(c.owner) : "no recorded owner"}, not ${describeOwner(input.owner)}: not restarted`,
+              )
+              .join("; "),
+          });
         if (names.length === 0) return done({ ...base, outcome: "skipped", steps: [] });
         const plan: PlanStep[] = names.map((container) => ({
           kind: "restart",
@@ -122,7 +141,9 @@ export async function restart(input: RestartInput): Promise<OperationResult> {
     outcome: bad > 0 || (!found && !("all" in input.target)) ? "failed" : "succeeded",
     summary: found
       ? `restart ${what}${input.host ? ` on ${input.host}` : ""}: ${restarted} container(s)`
-      : `restart ${what}: no such container on ${input.host ?? "any reachable host"}`,
+      : hosts.some((h) => h.error?.includes("not restarted"))
+        ? `restart ${what}: refused, it belongs to another repository (see the hosts)`
+        : `restart ${what}: no such container on ${input.host ?? "any reachable host"}`,
     hosts,
   };
 }

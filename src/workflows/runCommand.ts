@@ -1,5 +1,6 @@
 import type { Config } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
+import type { Owner } from "../core/owner.js";
 import { parseSlashCommand } from "../core/parseSlashCommand.js";
 import { echo, formatSlashCommand, renderHelp, type SlashCommand } from "../core/slashCommands.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
@@ -41,6 +42,8 @@ export interface CommandRequest {
   actor: { login: string; isBot: boolean };
   /** `owner/name`, the issue or PR number, and the comment's web address. */
   repo: string;
+  /** The repository the comment is in, by stable id: the only owner whose containers it may change. */
+  owner: Owner;
   issue: number;
   url: string;
   botName?: string;

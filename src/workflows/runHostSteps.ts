@@ -103,12 +103,20 @@ export async function runHostSteps(
       status: "applied",
     });
   const failedStep = results.find((r) => r.status === "failed");
-  const completed = markers.completed && exec.code === 0;
+  // The executor keeps the tail of an output over its cap: markers lost from the head (a step
+  // missing before one that reported) mean the report is cut, never a success.
+  const cut =
+    exec.truncated === true &&
+    markers.steps.some(
+      (m, i) => m.status === "not-run" && markers.steps.slice(i + 1).some((n) => n.status !== "not-run"),
+    );
+  const completed = markers.completed && exec.code === 0 && !cut;
   let error: string | undefined;
   if (lock.kind === "timeout") error = `the host lock is held by ${describeHolder(lock.heldBy)}`;
   else if (failedStep)
     error = `step ${failedStep.id} failed${failedStep.exitCode == null ? "" : ` with exit ${failedStep.exitCode}`}`;
   else if (exec.failure) error = `the host script ended early: ${exec.failure}`;
+  else if (cut) error = "the host's report was cut at the output limit: its steps cannot be told apart";
   else if (!completed) error = `the host script ended early with exit ${exec.code ?? exec.signal}`;
   if (exec.failure && error && !error.includes(exec.failure)) error += ` (${exec.failure})`;
   return {

@@ -90,6 +90,7 @@ export async function runInBackground(job: BackgroundJob): Promise<void> {
       commit: sources.commit,
       executor,
       holder: `${text} by @${req.actor.login} in ${req.repo}#${req.issue}`,
+      owner: req.owner,
       signal: op.signal,
       onHostDone: (h) => {
         finished.push(h);

@@ -9,6 +9,7 @@ import { plural } from "../core/markdown/plural.js";
 import { renderPlan } from "../core/markdown/renderPlan.js";
 import { renderValidationReport } from "../core/markdown/renderValidationReport.js";
 import type { ObservedState } from "../core/observedState.js";
+import type { Owner } from "../core/owner.js";
 import { place } from "../core/place.js";
 import type { Plan } from "../core/plan.js";
 import type { SourceReader } from "../ports/sourceReader.js";
@@ -93,7 +94,7 @@ export async function validatePullRequest(
       outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
       config,
       deployedFrom(merged.definitions, config),
-      { commit: pr.headSha },
+      { commit: pr.headSha, owner: DEFAULT_BRANCH_OWNER },
     );
     const broken = merged.files.length - merged.definitions.length;
     if (merged.diagnostics.some((d) => d.rule === "config/too-many-files"))
@@ -116,6 +117,12 @@ export async function validatePullRequest(
 const FORK_NOTE =
   "> [!IMPORTANT]\n> This pull request comes from a fork. hostroot validates it and shows its plan, " +
   "but never deploys it: push the branch to this repository to deploy it.\n";
+
+/**
+ * The stand-in owner of the default branch's containers in a pull request's plan: that plan
+ * compares two sets of this repository's own definitions, never what other repositories run.
+ */
+const DEFAULT_BRANCH_OWNER: Owner = { id: "plan:default-branch", name: "the default branch" };
 
 function checkTitle(diagnostics: readonly Diagnostic[], files: number, definitions: number): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -154,6 +161,7 @@ function deployedFrom(defs: readonly Located<Definition>[], config: Config): Obs
             deployedAt: "",
             running: true,
             replica: a.replica,
+            owner: DEFAULT_BRANCH_OWNER,
           };
         }),
     })),

@@ -101,6 +101,7 @@ export function runnerEnv(
     GITHUB_OUTPUT: at("output"),
     GITHUB_STEP_SUMMARY: at("summary"),
     GITHUB_REPOSITORY: "Codertocat/Hello-World",
+    GITHUB_REPOSITORY_ID: "186853002",
     GITHUB_SHA: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
     GITHUB_ACTOR: "Codertocat",
     GITHUB_SERVER_URL: "https://github.com",

@@ -6,7 +6,7 @@ import { observedFixture } from "./observedFixture.js";
 import { ROOT, runCli } from "./runCli.js";
 
 const CONFIG = ["--config", "examples/hostroot.yml"];
-const PLAN = ["plan", ...CONFIG, "--observed", "examples/observed.json"];
+const PLAN = ["plan", ...CONFIG, "--observed", "examples/observed.json", "--owner", "github:712233"];
 
 /** Keys LXC 2.1 renamed or dropped; LXC 4/5 refuses a config that uses them. */
 const LEGACY_LXC_KEYS = new Set([

@@ -6,6 +6,9 @@ import type { ContainerState, ObservedState } from "../../src/core/observedState
 import { parseConfig } from "../../src/core/parseConfig.js";
 import { parseDefinition } from "../../src/core/parseDefinition.js";
 
+/** The repository the example containers belong to; the README's plan passes `--owner` with its id. */
+export const EXAMPLE_OWNER = { id: "github:712233", name: "acme/containers" };
+
 const OLD_COMMIT = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
 const LAST_COMMIT = "5d1c0e7a9b3f4e2d8c6a1b0f9e8d7c6b5a4f3e2d";
 
@@ -48,6 +51,7 @@ export function observedFixture(root: string): string {
     running: true,
     replica,
     fieldHashes: fieldHashes(d, masks),
+    owner: EXAMPLE_OWNER,
   });
   const observed: ObservedState = {
     hosts: [

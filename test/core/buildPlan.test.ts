@@ -33,6 +33,7 @@ function deployed(plan: Plan, defs: Definition[], cfg: Config = config, withFiel
           deployedAt: "2024-01-01T00:00:00Z",
           running: true,
           replica: s.replica as number,
+          owner: ME,
           ...(withFields
             ? { fieldHashes: fieldHashes(byName.get(s.container) as Definition, policyMasks(cfg)) }
             : {}),
@@ -40,13 +41,18 @@ function deployed(plan: Plan, defs: Definition[], cfg: Config = config, withFiel
     })),
   };
 }
+const ME = { id: "github:1", name: "acme/billing" };
+const own = { owner: ME };
 const web = definition({ name: "web", replicas: 2, resources: { memory: "512M" } });
 const api = definition({ name: "api" });
 const db = definition({ name: "db", platform: "ubuntu-24.04" });
 
 describe("buildPlan", () => {
   it("creates everything on a first deploy, per host in pool order and by name", () => {
-    const plan = buildPlan(files(web, api, db), config, empty(), { commit: "0123456789abcdef0123" });
+    const plan = buildPlan(files(web, api, db), config, empty(), {
+      owner: ME,
+      commit: "0123456789abcdef0123",
+    });
     expect(plan.steps.every((s) => s.kind === "create" && !s.destructive && s.definitionHash)).toBe(true);
     expect(
       plan.steps
@@ -65,33 +71,38 @@ describe("buildPlan", () => {
   });
 
   it("changes nothing when run again against what the first deploy left", () => {
-    const first = buildPlan(files(web, api, db), config, empty());
-    const again = buildPlan(files(db, api, web), config, deployed(first, [web, api, db]));
+    const first = buildPlan(files(web, api, db), config, empty(), own);
+    const again = buildPlan(files(db, api, web), config, deployed(first, [web, api, db]), own);
     expect(changes(again)).toEqual([]);
     expect(again.steps).toHaveLength(first.steps.length);
   });
 
   it("reconfigures the one container whose definition changed, naming the field", () => {
-    const first = buildPlan(files(web, api), config, empty());
+    const first = buildPlan(files(web, api), config, empty(), own);
     const api2 = definition({ name: "api", resources: { cpus: 2 } });
-    const plan = buildPlan(files(web, api2), config, deployed(first, [web, api]));
+    const plan = buildPlan(files(web, api2), config, deployed(first, [web, api]), own);
     expect(changes(plan).map((s) => `${s.kind} ${s.container} ${s.reason}`)).toEqual([
       "reconfigure api definition changed: resources",
     ]);
-    const blind = buildPlan(files(web, api2), config, deployed(first, [web, api], config, false));
+    const blind = buildPlan(files(web, api2), config, deployed(first, [web, api], config, false), own);
     expect(changes(blind).map((s) => s.reason)).toEqual(["definition changed"]);
   });
 
   it("creates one more replica when scaling up, without touching the others", () => {
     const one = definition({ name: "api" });
-    const first = buildPlan(files(one), config, empty());
-    const plan = buildPlan(files(definition({ name: "api", replicas: 2 })), config, deployed(first, [one]));
+    const first = buildPlan(files(one), config, empty(), own);
+    const plan = buildPlan(
+      files(definition({ name: "api", replicas: 2 })),
+      config,
+      deployed(first, [one]),
+      own,
+    );
     expect(changes(plan).map((s) => `${s.kind} ${s.container} ${s.replica}`)).toEqual(["create api 1"]);
   });
 
   it("destroys, marked destructive, the containers of a removed definition, after the other steps", () => {
-    const first = buildPlan(files(web, api, db), config, empty());
-    const plan = buildPlan(files(web, db), config, deployed(first, [web, api, db]));
+    const first = buildPlan(files(web, api, db), config, empty(), own);
+    const plan = buildPlan(files(web, db), config, deployed(first, [web, api, db]), own);
     const destroy = changes(plan);
     expect(destroy.map((s) => `${s.kind} ${s.container} ${s.destructive}`)).toEqual(["destroy api true"]);
     expect(destroy[0]?.reason).toContain("no definition named api");
@@ -100,11 +111,11 @@ describe("buildPlan", () => {
   });
 
   it("moves a container whose placement excludes its host: create on the new host, destroy on the old", () => {
-    const first = buildPlan(files(api), config, empty());
+    const first = buildPlan(files(api), config, empty(), own);
     const from = first.steps[0]?.host as string;
     const to = from === "h1" ? "h2" : "h1";
     const pinned = definition({ name: "api", placement: { hosts: [to] } });
-    const plan = buildPlan(files(pinned), config, deployed(first, [api]));
+    const plan = buildPlan(files(pinned), config, deployed(first, [api]), own);
     expect(
       changes(plan)
         .map((s) => `${s.host} ${s.kind} ${s.destructive}`)
@@ -116,18 +127,18 @@ describe("buildPlan", () => {
   });
 
   it("restarts a stopped container that is up to date", () => {
-    const first = buildPlan(files(api), config, empty());
+    const first = buildPlan(files(api), config, empty(), own);
     const seen = deployed(first, [api]);
     for (const h of seen.hosts) for (const c of h.containers) c.running = false;
-    expect(changes(buildPlan(files(api), config, seen)).map((s) => s.kind)).toEqual(["restart"]);
+    expect(changes(buildPlan(files(api), config, seen, own)).map((s) => s.kind)).toEqual(["restart"]);
   });
 
   it("gives an unreachable host no steps, only a warning, and never destroys there", () => {
-    const first = buildPlan(files(web, api), config, empty());
+    const first = buildPlan(files(web, api), config, empty(), own);
     const seen = deployed(first, [web, api]);
     const h1 = seen.hosts.find((h) => h.host === "h1");
     if (h1) h1.reachable = false;
-    const plan = buildPlan([], config, seen);
+    const plan = buildPlan([], config, seen, own);
     expect(plan.steps.some((s) => s.host === "h1")).toBe(false);
     expect(plan.steps.filter((s) => s.host === "h2").every((s) => s.kind === "destroy")).toBe(true);
     expect(plan.warnings).toEqual([expect.stringMatching(/^host h1 is unreachable/)]);
@@ -145,25 +156,25 @@ describe("buildPlan", () => {
         },
       ],
     };
-    const plan = buildPlan(files(api), config, seen);
+    const plan = buildPlan(files(api), config, seen, own);
     expect(plan.steps.some((s) => s.host === "h2" || s.host === "gone")).toBe(false);
     expect(plan.warnings).toHaveLength(2);
     expect(plan.warnings.join("\n")).toMatch(/h2 is missing[\s\S]*gone was observed but is not in the pool/);
   });
 
   it("warns about replicas it cannot place", () => {
-    const plan = buildPlan(files(definition({ name: "web", replicas: 3 })), config, empty());
+    const plan = buildPlan(files(definition({ name: "web", replicas: 3 })), config, empty(), own);
     expect(changes(plan)).toHaveLength(2);
     expect(plan.warnings).toEqual([expect.stringContaining("web replica 2 is not placed")]);
   });
 
   it("reconfigures every container when the policy masks change", () => {
-    const first = buildPlan(files(api, db), config, empty());
+    const first = buildPlan(files(api, db), config, empty(), own);
     const stricter = configSchema.parse({
       ...config,
       policy: { ...config.policy, masks: { files: ["/etc/app.key"], dirs: [] } },
     });
-    const plan = buildPlan(files(api, db), stricter, deployed(first, [api, db]));
+    const plan = buildPlan(files(api, db), stricter, deployed(first, [api, db]), own);
     expect(changes(plan).map((s) => `${s.kind} ${s.container} ${s.reason}`)).toEqual([
       "reconfigure api definition changed: masks",
       "reconfigure db definition changed: masks",
@@ -171,10 +182,12 @@ describe("buildPlan", () => {
   });
 
   it("plans the same from a JSON snapshot of the observed state", () => {
-    const first = buildPlan(files(web, api), config, empty());
+    const first = buildPlan(files(web, api), config, empty(), own);
     const seen = deployed(first, [web, api]);
     const api2 = definition({ name: "api", hide: ["/srv/old"] });
     const snapshot = JSON.parse(JSON.stringify(seen)) as ObservedState;
-    expect(buildPlan(files(web, api2), config, snapshot)).toEqual(buildPlan(files(web, api2), config, seen));
+    expect(buildPlan(files(web, api2), config, snapshot, own)).toEqual(
+      buildPlan(files(web, api2), config, seen, own),
+    );
   });
 });

@@ -49,6 +49,7 @@ const base = {
   commit: "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
   deployedAt: "2025-06-01T12:00:00Z",
   config,
+  owner: { id: "github:1296269", name: "acme/containers" },
 };
 /** A plan step as the planner makes it: the hash is the definition's with the policy masks. */
 function planned(kind: PlanStep["kind"], def: Definition, host: PoolHost, replica = 0): PlanStep {
@@ -126,6 +127,7 @@ describe("hostSteps", () => {
       "delta",
       "config",
       "host-root",
+      "mounts",
       "start",
       "setup.1",
       "setup.2",
@@ -138,7 +140,18 @@ describe("hostSteps", () => {
 
   it("reconfigures with a full stop and start (never lxc-stop -r) and records the new hash", () => {
     const steps = hostSteps(planned("reconfigure", worker, web1), ctx(web1, worker));
-    expect(ids(steps)).toEqual(["stop", "delta", "config", "host-root", "start", "npm", "service", "state"]);
+    expect(ids(steps)).toEqual([
+      "keep",
+      "stop",
+      "delta",
+      "config",
+      "host-root",
+      "mounts",
+      "start",
+      "npm",
+      "service",
+      "state",
+    ]);
     const argv = steps.flatMap((s) => s.argv);
     expect(argv).not.toContain("-r");
     expect(argv).not.toContain("--reboot");
@@ -156,6 +169,7 @@ describe("hostSteps", () => {
     expect(ids(hostSteps(planned("restart", status, web1), ctx(web1, status)))).toEqual([
       "stop",
       "host-root",
+      "mounts",
       "start",
       "service",
       "health",
@@ -163,6 +177,7 @@ describe("hostSteps", () => {
     expect(ids(hostSteps(planned("restart", status, web1), ctx(web1)))).toEqual([
       "stop",
       "host-root",
+      "mounts",
       "start",
     ]);
   });

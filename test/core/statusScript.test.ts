@@ -18,6 +18,7 @@ describe("statusScript + parseStatusOutput", () => {
       commit: "c0ffee",
       deployedAt: "2024-01-01T00:00:00Z",
       replica: 0,
+      owner: { id: "github:1296269", name: "Codertocat/Hello-World" },
     });
   const observe = (packages: string[] = []) =>
     parseStatusOutput("h1", execFileSync("sh", ["-c", statusScript(lxcPath, packages)]).toString());
@@ -38,7 +39,10 @@ describe("statusScript + parseStatusOutput", () => {
     expect(s.observation.containers.map((c) => [c.name, c.running, c.commit])).toEqual([
       ["api", false, "c0ffee"],
     ]);
-    expect(s.containers).toEqual([{ name: "api", state: "stopped", commit: "c0ffee" }]);
+    expect(s.containers).toEqual([
+      { name: "api", state: "stopped", commit: "c0ffee", owner: "Codertocat/Hello-World" },
+    ]);
+    expect(s.observation.unmanaged).toEqual(["web"]);
     expect(s.warnings.join("\n")).toMatch(/bad\/hostroot.json is unreadable/);
     expect(s.warnings.join("\n")).toMatch(/web has an LXC config but no hostroot state file/);
   });
@@ -69,5 +73,44 @@ describe("statusScript + parseStatusOutput", () => {
     const s = parseStatusOutput("h1", "Welcome!\n::hostroot-status root mounted\n");
     expect(s.hostRootMounted).toBe(true);
     expect(s.complete).toBe(false);
+  });
+
+  it("refuses a report whose records are not the script's own: repeated, out of order, malformed or too long", () => {
+    const head = ["::hostroot-status root mounted", `::hostroot-status digest ${"a".repeat(64)}`];
+    const parse = (lines: string[]) => parseStatusOutput("h1", `${lines.join("\n")}\n`);
+    expect(parse([...head, "::hostroot-status done"]).complete).toBe(true);
+    const twice = parse([...head, `::hostroot-status digest ${"0".repeat(64)}`, "::hostroot-status done"]);
+    expect(twice.complete).toBe(false);
+    expect(twice.malformed).toMatch(/does not read as the status script's/);
+    expect(twice.digest).toBe("a".repeat(64));
+    expect(parse([...head, "::hostroot-status done", "::hostroot-status unmanaged x"]).complete).toBe(false);
+    expect(
+      parse([...head, "::hostroot-status sees nobody dpkg 1.0", "::hostroot-status done"]).complete,
+    ).toBe(false);
+    expect(
+      parse([...head, "::hostroot-status package dpkg 1.0 extra", "::hostroot-status done"]).complete,
+    ).toBe(false);
+    expect(
+      parse([...head, `::hostroot-status unmanaged ${"x".repeat(100_000)}`, "::hostroot-status done"])
+        .complete,
+    ).toBe(false);
+  });
+
+  it("reports a dir whose name is not a container name without printing it", () => {
+    mkdirSync(join(lxcPath, "Bad Name"));
+    writeFileSync(join(lxcPath, "Bad Name", "config"), "x\n");
+    const s = observe();
+    expect(s.complete).toBe(true);
+    expect(s.warnings.join("\n")).toMatch(/1 dir\(s\) in the lxcPath are not container names/);
+  });
+
+  it("a container hostroot is creating right now is not taken for one it did not create", () => {
+    mkdirSync(join(lxcPath, "twin"));
+    writeFileSync(join(lxcPath, "twin", "config"), "lxc.uts.name = twin\n");
+    writeFileSync(join(lxcPath, "twin", "hostroot.creating"), "");
+    const s = observe();
+    expect(s.complete).toBe(true);
+    expect(s.observation.unmanaged).toBeUndefined();
+    expect(s.warnings.join("\n")).toMatch(/twin is being created/);
   });
 });

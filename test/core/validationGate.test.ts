@@ -38,6 +38,8 @@ pool:
 policy:
   mounts:
     allowedSources: [/srv]
+  network:
+    allowedBridges: [lxcbr0, br-app, br_0.1]
   apparmorProfile: lxc-container-default-cgns
 `;
 const parsedConfig = parseConfig(".github/hostroot.yml", CONFIG_YAML);
@@ -248,6 +250,7 @@ function buildEverything(def: Definition, CONFIG: Config = CLEAN_CONFIG): void {
         definition: def,
         commit: "0123456789abcdef0123456789abcdef01234567",
         deployedAt: "2026-12-04T00:00:00.000Z",
+        owner: { id: "github:1", name: "acme/app" },
         lightweightInit,
       });
       hostScript(steps);

@@ -283,6 +283,7 @@ describe("an allowed /upgrade-hosts", () => {
           commit: "c0ffee1",
           deployedAt: "2024-01-01T00:00:00Z",
           replica: 0,
+          owner: { id: "github:1296269", name: "Codertocat/Hello-World" },
         }),
       ).toString("base64");
     const executor = new FakeExecutor((host) => {

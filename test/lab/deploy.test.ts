@@ -290,8 +290,10 @@ describe
         file: d.file,
         definition: d.value as Definition,
       }));
+      // The CLI's default owner: local:<work dir>, so both deploys act as the CLI deploys above did.
+      const owner = { id: "local:work", name: "work" };
       const run = (holder: string) =>
-        deploy({ config, definitions, executor: lab.executor, commit: "c0ffee", holder });
+        deploy({ config, definitions, executor: lab.executor, commit: "c0ffee", holder, owner });
       const until = async (what: string, check: () => Promise<boolean>) => {
         for (let i = 0; i < 600; i++) {
           if (await check()) return;

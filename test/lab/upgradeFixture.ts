@@ -112,6 +112,7 @@ export async function createContainer(lab: UpgradeLab, host: string, def: Defini
     definition: def,
     commit: "c0ffee1",
     deployedAt: "2024-01-01T00:00:00Z",
+    owner: { id: "github:1296269", name: "acme/containers" },
   });
   const script = lockedHostScript(hostScript(steps), { holder: "test deploy", timeoutSeconds: 30 });
   const r = await lab.executor.exec(h, script, { timeoutMs: 120_000 });

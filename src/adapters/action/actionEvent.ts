@@ -10,7 +10,7 @@ export interface EventPayload {
   /** A push's previous head (all zeros for a new branch). */
   before?: string;
   deleted?: boolean;
-  repository?: { full_name?: string; default_branch?: string; html_url?: string };
+  repository?: { id?: number; full_name?: string; default_branch?: string; html_url?: string };
   sender?: { login?: string; type?: string };
   pusher?: { name?: string };
   pull_request?: {
@@ -35,6 +35,8 @@ export interface ActionEvent {
   payload: EventPayload;
   /** `owner/name` of the repository the workflow runs in. */
   repository: string;
+  /** Its numeric id (`GITHUB_REPOSITORY_ID`): stable across renames, it names containers' owner. */
+  repositoryId: string;
   /** The commit the workflow runs at (`GITHUB_SHA`): the merge commit of a PR, the pushed head of a push. */
   sha: string;
   /** Who triggered the run (`GITHUB_ACTOR`). */
@@ -68,6 +70,7 @@ export function readEvent(env: NodeJS.ProcessEnv): ActionEvent {
     name: env.GITHUB_EVENT_NAME ?? "",
     payload,
     repository,
+    repositoryId: env.GITHUB_REPOSITORY_ID ?? String(payload.repository?.id ?? ""),
     sha: env.GITHUB_SHA ?? "",
     actor: env.GITHUB_ACTOR ?? payload.sender?.login ?? "",
     serverUrl,

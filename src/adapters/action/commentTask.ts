@@ -8,7 +8,7 @@ import { fsSourceReader } from "../shared/fsSourceReader.js";
 import { missingKey, sshExecutor } from "./actionExecutor.js";
 import type { ActionOutcomeKind } from "./actionReport.js";
 import { githubApi } from "./githubApi.js";
-import type { TaskContext, TaskOutcome } from "./taskContext.js";
+import { actionOwner, type TaskContext, type TaskOutcome } from "./taskContext.js";
 
 const FORK_DEPLOY =
   "this pull request comes from a fork, and hostroot never deploys from a fork's pull request. " +
@@ -102,6 +102,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
       body: comment.body ?? "",
       actor: { login, isBot: comment.user?.type === "Bot" },
       repo: ctx.event.repository,
+      owner: actionOwner(ctx),
       issue: issue.number,
       url: `${ctx.event.serverUrl}/${ctx.event.repository}/issues/${issue.number}#issuecomment-${comment.id}`,
       ...(viaApp ? { viaApp: viaApp.slug ?? viaApp.name ?? String(viaApp.id) } : {}),

@@ -7,7 +7,7 @@ import { deploy } from "../../workflows/deploy.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
 import { githubApi } from "./githubApi.js";
 import { policyBefore } from "./policyBefore.js";
-import { holderName, type TaskContext, type TaskOutcome } from "./taskContext.js";
+import { actionOwner, holderName, type TaskContext, type TaskOutcome } from "./taskContext.js";
 import { invalidMessage, validateWorkTree } from "./validateWorkTree.js";
 
 /**
@@ -34,6 +34,7 @@ export async function deployTask(ctx: TaskContext, onPush: boolean): Promise<Tas
     }
   }
   const sha = ctx.event.sha;
+  const owner = actionOwner(ctx);
   const out = await withActionExecutor(ctx, config, (executor) =>
     deploy({
       config,
@@ -41,6 +42,7 @@ export async function deployTask(ctx: TaskContext, onPush: boolean): Promise<Tas
       executor,
       commit: sha,
       holder: holderName(ctx, `deploy${sha ? ` of ${sha.slice(0, 12)}` : ""}`),
+      owner,
       dryRun: ctx.inputs.dryRun,
       onHostDone: (h) => ctx.report.info(`${h.host}: ${h.outcome}${h.error ? ` — ${h.error}` : ""}`),
     }),

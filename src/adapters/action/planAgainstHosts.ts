@@ -4,7 +4,7 @@ import type { Plan } from "../../core/plan.js";
 import { observePool } from "../../workflows/observePool.js";
 import type { ValidationOutcome } from "../../workflows/validateSources.js";
 import { withActionExecutor } from "./actionExecutor.js";
-import type { TaskContext, TaskOutcome } from "./taskContext.js";
+import { actionOwner, type TaskContext, type TaskOutcome } from "./taskContext.js";
 
 /**
  * Plans the checked-out definitions against what the hosts report (one read-only status script
@@ -26,9 +26,16 @@ export async function planAgainstHosts(
     outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
     config,
     observed,
-    { commit },
+    { commit, owner: actionOwner(ctx) },
   );
   const title = "hostroot plan against the hosts";
   const markdown = `${renderPlan(plan, commit ? { commit, title } : { title })}\n`;
+  if (plan.errors.length > 0)
+    return {
+      outcome: "failure",
+      message: `the plan has ${plan.errors.length} error(s): a deploy would change nothing`,
+      plan,
+      markdown,
+    };
   return { outcome: "success", plan, markdown };
 }

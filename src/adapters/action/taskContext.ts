@@ -1,3 +1,4 @@
+import { githubOwner, type Owner } from "../../core/owner.js";
 import type { ActionEvent } from "./actionEvent.js";
 import type { ActionInputs } from "./actionInputs.js";
 import type { ActionOutcome, ActionReport } from "./actionReport.js";
@@ -18,6 +19,19 @@ export type TaskOutcome = Omit<ActionOutcome, "summary">;
 /** Web address of the repository, for links from the summary to lines. */
 export function repoUrl(ctx: TaskContext): string {
   return ctx.event.payload.repository?.html_url ?? `${ctx.event.serverUrl}/${ctx.event.repository}`;
+}
+
+/**
+ * The repository the workflow runs in, as the owner of the containers it deploys: the same
+ * `github:<id>` the App records, so the Action and the App agree on whose containers are whose.
+ */
+export function actionOwner(ctx: TaskContext): Owner {
+  const { repositoryId, repository } = ctx.event;
+  if (!/^[0-9]+$/.test(repositoryId))
+    throw new Error(
+      "GITHUB_REPOSITORY_ID is not set: hostroot cannot tell which repository owns the containers",
+    );
+  return githubOwner({ id: repositoryId, full_name: repository });
 }
 
 /** Who holds a host lock, shown to whoever waits for it: what, by whom, and the run to look at. */

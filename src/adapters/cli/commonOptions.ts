@@ -51,3 +51,20 @@ export function commaList(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== "");
 }
+
+/**
+ * `--owner ID`: the repository whose containers a deploy, plan or restart may change. Default
+ * `$HOSTROOT_OWNER`, else `local:<dir>` named after the work dir; pass `github:<repository id>`
+ * to act on what the App or the Action deployed for that repository.
+ */
+export function ownerOption(): Option {
+  return new Option(
+    "--owner <id>",
+    "owning repository's stable id, e.g. github:123456 (default: local:<dir>)",
+  );
+}
+
+/** `--owner-name NAME`: the owner's readable name (default `$HOSTROOT_OWNER_NAME`, else the id's). */
+export function ownerNameOption(): Option {
+  return new Option("--owner-name <name>", "owning repository's name, e.g. acme/billing");
+}

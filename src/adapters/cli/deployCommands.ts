@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { DEBIAN_PACKAGE } from "../../core/debianPackage.js";
+import { adoptContainer } from "../../workflows/adoptContainer.js";
 import { deploy } from "../../workflows/deploy.js";
 import { observePool } from "../../workflows/observePool.js";
 import { prepareHosts } from "../../workflows/prepareHosts.js";
@@ -11,8 +12,17 @@ import {
   keyOption,
   commaList as list,
   operationFormatOption,
+  ownerNameOption,
+  ownerOption,
 } from "./commonOptions.js";
-import { currentCommit, holderName, loadSources, printResult, withExecutor } from "./operationContext.js";
+import {
+  cliOwner,
+  currentCommit,
+  holderName,
+  loadSources,
+  printResult,
+  withExecutor,
+} from "./operationContext.js";
 import { formatPlanText, planCommand } from "./planCommand.js";
 
 /** Output formats of `hostroot status`; `observed` is the snapshot `hostroot plan --observed` reads. */
@@ -37,6 +47,8 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .option("--commit <sha>", "commit recorded in state files (default: git HEAD, or none)")
     .option("--dry-run", "plan and list the steps; write nothing")
     .addOption(format())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
     .action((paths: string[], opts) =>
       guard(async () => {
         const loaded = await loadSources(io, opts.config, paths, true);
@@ -50,6 +62,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             executor,
             commit,
             holder: holderName(io, `deploy${commit ? ` of ${commit.slice(0, 12)}` : ""}`),
+            owner: cliOwner(io, opts),
             dryRun: opts.dryRun === true,
           }),
         );
@@ -98,6 +111,8 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .addOption(key())
     .option("--dry-run", "list the steps; write nothing")
     .addOption(format())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
     .action((name: string | undefined, opts) =>
       guard(async () => {
         if ((name === undefined) === (opts.all !== true)) {
@@ -115,7 +130,41 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             target: name === undefined ? { all: true } : { name },
             ...(opts.host ? { host: opts.host } : {}),
             holder: holderName(io, `restart of ${name ?? "all containers"}`),
+            owner: cliOwner(io, opts),
             dryRun: opts.dryRun === true,
+          }),
+        );
+        return printResult(io, res, opts.format);
+      })(),
+    );
+
+  program
+    .command("adopt")
+    .description("claim a container deployed before hostroot recorded owners (writes only its owner)")
+    .argument("<name>", "container to claim")
+    .requiredOption("--host <host>", "the host it runs on")
+    .addOption(config())
+    .addOption(key())
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
+    .addOption(format())
+    .action((name: string, opts) =>
+      guard(async () => {
+        if (opts.owner === undefined && io.env.HOSTROOT_OWNER === undefined) {
+          io.stderr("hostroot adopt: say which repository claims it: --owner ID (e.g. github:123456)\n");
+          return EXIT.usage;
+        }
+        const loaded = await loadSources(io, opts.config, [], false);
+        if (loaded.kind === "exit") return loaded.code;
+        const cfg = loaded.outcome.config;
+        const res = await withExecutor(io, opts.key, cfg, (executor) =>
+          adoptContainer({
+            config: cfg.value,
+            executor,
+            host: opts.host,
+            name,
+            owner: cliOwner(io, opts),
+            holder: holderName(io, `adopt of ${name}`),
           }),
         );
         return printResult(io, res, opts.format);

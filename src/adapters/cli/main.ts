@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { type CliIo, EXIT, processIo } from "./cliIo.js";
-import { configOption } from "./commonOptions.js";
+import { configOption, ownerNameOption, ownerOption } from "./commonOptions.js";
 import { registerDeployCommands } from "./deployCommands.js";
 import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
@@ -42,6 +42,8 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .option("--observed <file>", "plan offline against a JSON snapshot of host state")
     .option("--commit <sha>", "commit recorded in the plan")
     .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+    .addOption(ownerOption())
+    .addOption(ownerNameOption())
     .action(async (paths: string[], opts) => {
       result.code = await planCommand(io, paths, opts);
     });

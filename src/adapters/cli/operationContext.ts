@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { hostname } from "node:os";
+import { basename } from "node:path";
 import { hasErrors } from "../../core/diagnostic.js";
 import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import type { OperationResult } from "../../core/operationResult.js";
+import { OWNER_ID, OWNER_NAME, type Owner } from "../../core/owner.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
 import type { ValidationOutcome } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
@@ -56,6 +58,22 @@ export function currentCommit(io: CliIo, given?: string): string {
   } catch {
     return "";
   }
+}
+
+/**
+ * The owner a CLI operation acts as: `--owner`/`--owner-name`, else `$HOSTROOT_OWNER` and
+ * `$HOSTROOT_OWNER_NAME`, else `local:<work dir name>`. The operator holds the SSH key and is
+ * trusted with it; the owner only keeps one repository's deploy from touching another's.
+ */
+export function cliOwner(io: CliIo, opts: { owner?: string; ownerName?: string }): Owner {
+  const dir = basename(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "work";
+  const id = opts.owner ?? io.env.HOSTROOT_OWNER ?? `local:${dir}`;
+  const name = opts.ownerName ?? io.env.HOSTROOT_OWNER_NAME ?? (id.startsWith("local:") ? id.slice(6) : id);
+  if (!OWNER_ID.test(id))
+    throw new Error(`--owner ${JSON.stringify(id)} is not an owner id like github:123456 or local:billing`);
+  if (!OWNER_NAME.test(name))
+    throw new Error(`--owner-name ${JSON.stringify(name)} is not a repository name like acme/billing`);
+  return { id, name };
 }
 
 /** Who runs an operation, for whoever waits on a host lock it holds. */

@@ -43,6 +43,7 @@ export function formatOperationText(result: OperationResult, notes?: ReadonlyMap
       const facts: string[] = [c.state];
       if (c.healthy !== undefined) facts.push(c.healthy ? "healthy" : "UNHEALTHY");
       if (c.commit) facts.push(`commit ${c.commit.slice(0, 12)}`);
+      if (c.owner) facts.push(`owner ${c.owner}`);
       for (const [pkg, v] of Object.entries(c.sees ?? {})) facts.push(`sees ${pkg} ${v}`);
       if ((c.staleMappings ?? 0) > 0) facts.push(`${c.staleMappings} stale mapping(s)`);
       for (const p of c.staleProcesses ?? [])

@@ -8,6 +8,7 @@ import type { ObservedState } from "../../core/observedState.js";
 import { changes, type Plan } from "../../core/plan.js";
 import type { validateSources } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { cliOwner } from "./operationContext.js";
 import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of `hostroot plan`. */
@@ -24,7 +25,11 @@ export function formatPlanText(plan: Plan): string {
   const summary =
     (lines.length === 0 ? "No changes" : `${lines.length} change${lines.length === 1 ? "" : "s"}`) +
     (unchanged > 0 ? `, ${unchanged} unchanged.` : ".");
-  return [...plan.warnings.map((w) => `warning: ${w}`), ...lines, summary, ""].join("\n");
+  const errors = plan.errors.map((e) => `error: ${e.container} on ${e.host}: ${e.message}`);
+  const refused = errors.length > 0 ? ["Refused: a deploy of this plan changes nothing."] : [];
+  return [...errors, ...plan.warnings.map((w) => `warning: ${w}`), ...lines, summary, ...refused, ""].join(
+    "\n",
+  );
 }
 
 /**
@@ -34,7 +39,14 @@ export function formatPlanText(plan: Plan): string {
 export async function planCommand(
   io: CliIo,
   paths: string[],
-  options: { config: string; observed?: string; format: (typeof PLAN_FORMATS)[number]; commit?: string },
+  options: {
+    config: string;
+    observed?: string;
+    format: (typeof PLAN_FORMATS)[number];
+    commit?: string;
+    owner?: string;
+    ownerName?: string;
+  },
   observe?: (outcome: Awaited<ReturnType<typeof validateSources>>) => Promise<ObservedState>,
 ): Promise<number> {
   const outcome = await validateCheckout(io, { configPath: options.config, paths });
@@ -56,10 +68,10 @@ export async function planCommand(
     outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
     outcome.config.value,
     observed,
-    { commit: options.commit ?? "" },
+    { commit: options.commit ?? "", owner: cliOwner(io, options) },
   );
   if (options.format === "json") io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   else if (options.format === "markdown") io.stdout(`${renderPlan(plan, {})}\n`);
   else io.stdout(formatPlanText(plan));
-  return EXIT.ok;
+  return plan.errors.length > 0 ? EXIT.findings : EXIT.ok;
 }

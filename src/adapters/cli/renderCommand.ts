@@ -8,6 +8,7 @@ import { place } from "../../core/place.js";
 import { renderLxcConfig } from "../../core/renderLxcConfig.js";
 import { shellQuote } from "../../core/shellQuote.js";
 import { type CliIo, EXIT } from "./cliIo.js";
+import { cliOwner } from "./operationContext.js";
 import { validateCheckout } from "./validateCheckout.js";
 
 /**
@@ -53,7 +54,14 @@ export async function renderCommand(
       destructive: false,
       reason: "render",
     },
-    { host, config, definition: def, commit: "", deployedAt: "1970-01-01T00:00:00.000Z" },
+    {
+      host,
+      config,
+      definition: def,
+      commit: "",
+      deployedAt: "1970-01-01T00:00:00.000Z",
+      owner: cliOwner(io, {}),
+    },
   );
   if (options.script) {
     io.stdout(hostScript(steps));

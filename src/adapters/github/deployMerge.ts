@@ -5,6 +5,7 @@ import { plural } from "../../core/markdown/plural.js";
 import { renderOperationResult } from "../../core/markdown/renderOperationResult.js";
 import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/markdown/splitMarkdown.js";
 import { notApplied, type OperationResult } from "../../core/operationResult.js";
+import { githubOwner } from "../../core/owner.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
 import { type AuditEntry, auditResult } from "../../workflows/commandAudit.js";
@@ -123,6 +124,7 @@ export async function deployMerge(job: MergeDeploy): Promise<void> {
         executor,
         commit: sha,
         holder: `deploy-on-merge of ${short} by @${job.actor} in ${context.payload.repository.full_name}`,
+        owner: githubOwner(context.payload.repository),
         signal: op.signal,
         ...(options.now ? { now: options.now } : {}),
       });

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { githubOwner } from "../../core/owner.js";
 import { type CommandOutcome, runCommand } from "../../workflows/runCommand.js";
 import type { CommandAppOptions } from "./commandOptions.js";
 import { githubCommandPorts } from "./githubCommandPorts.js";
@@ -32,6 +33,7 @@ export async function onIssueComment(
       body: comment.body,
       actor: { login: user.login, isBot },
       repo: repository.full_name,
+      owner: githubOwner(repository),
       issue: issue.number,
       url: comment.html_url,
       botName: options.botName,

@@ -47,18 +47,30 @@ export function renderHostResult(host: HostResult): string {
   if (containers.length > 0) {
     // What the host has after the operation: a container seeing anything else missed the upgrade.
     const hostHas = new Map(packages.flatMap((p) => (p.after === undefined ? [] : [[p.name, p.after]])));
+    // Owners are shown when the report has them (status): whose container each one is.
+    const owners = containers.some((c) => c.owner !== undefined);
     const rows = containers.map((c) => [
       code(c.name),
       c.state,
       c.healthy === undefined ? "—" : c.healthy ? "✅ healthy" : "❌ unhealthy",
       c.commit === undefined ? "—" : code(c.commit.slice(0, 7)),
+      ...(owners ? [c.owner === undefined ? "—" : code(c.owner)] : []),
       sees(c, hostHas),
       staleCell(c),
       (c.shadowed ?? []).length === 0 ? "—" : `⚠️ ${(c.shadowed ?? []).map(code).join(", ")}`,
     ]);
     blocks.push(
       markdownTable(
-        ["Container", "State", "Health", "Commit", "Sees from inside", "Stale mappings", "Shadows"],
+        [
+          "Container",
+          "State",
+          "Health",
+          "Commit",
+          ...(owners ? ["Owner"] : []),
+          "Sees from inside",
+          "Stale mappings",
+          "Shadows",
+        ],
         rows,
       ),
     );

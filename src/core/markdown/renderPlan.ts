@@ -46,6 +46,16 @@ export function renderPlan(plan: Plan, options: PlanOptions = {}): string {
     blocks.push(`**${counts.join(", ")}**${unchanged}\n`);
   }
 
+  if (plan.errors.length > 0) {
+    const items = plan.errors.map(
+      (e) => `> - ${code(e.container)} on ${code(e.host)}: ${escapeMarkdown(e.message)}`,
+    );
+    blocks.push(
+      `> [!CAUTION]\n> **${plural(plan.errors.length, "error")}: this plan cannot be deployed.** ` +
+        `A deploy refuses it before touching any host.\n>\n${items.join("\n")}\n`,
+    );
+  }
+
   const destroys = of("destroy");
   if (destroys.length > 0) {
     const items = destroys.map(

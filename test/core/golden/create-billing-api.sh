@@ -4,7 +4,7 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
 printf '%s\n' '::hostroot-step billing-api.dir begin -'
-( mkdir -p -- /var/lib/lxc/billing-api ) </dev/null >&2
+( sh -c 'mkdir -m 0755 -- "$1" && : >"$1/hostroot.creating"' hostroot-mkdir /var/lib/lxc/billing-api ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.dir failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.dir ok 0'
@@ -46,7 +46,7 @@ while [ "$#" -ge 2 ]; do
   *) fail "unknown operation: $op" ;;
   esac
 done
-if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/billing-api/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /srv/private opaque /srv/legacy file /etc/hostname 'billing-api
+if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/billing-api/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/security/opasswd whiteout /var/cache/debconf/passwords.dat whiteout /var/lib/systemd/credential.secret whiteout /etc/ppp/chap-secrets whiteout /etc/ppp/pap-secrets whiteout /etc/ipsec.secrets whiteout /etc/krb5.keytab whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /etc/ssl/private opaque /etc/letsencrypt opaque /var/spool/cron/crontabs opaque /var/spool/cron/atjobs opaque /etc/wireguard opaque /etc/NetworkManager/system-connections opaque /srv/private opaque /srv/legacy file /etc/hostname 'billing-api
 ' ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.delta failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
@@ -57,11 +57,28 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.config failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.config ok 0'
 printf '%s\n' '::hostroot-step billing-api.host-root begin -'
-( sh -c 'if mountpoint -q "$1"; then exit 0; fi
-mkdir -p -- "$1" && exec mount --bind / "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
+( sh -c 'if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '\''$5 == d { o = $6 } END { print o }'\'' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.host-root ok 0'
+printf '%s\n' '::hostroot-step billing-api.mounts begin -'
+( sh -c 'awk '\''$1 == "lxc.mount.entry" && $2 == "=" { print $3 }'\'' "$1" | {
+  while IFS= read -r e; do
+    case $e in *'\''\012'\''*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
+    s=$(printf '\''%s\n'\'' "$e" | sed '\''s/\\040/ /g; s/\\011/\t/g; s/\\134/\\/g'\'')
+    r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+    if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+  done
+}' hostroot-mount-sources /var/lib/lxc/billing-api/config ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.mounts failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step billing-api.mounts ok 0'
 printf '%s\n' '::hostroot-step billing-api.start begin -'
 ( lxc-start -n billing-api -P /var/lib/lxc -d ) </dev/null >&2
 hostroot_rc=$?
@@ -108,7 +125,7 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.health failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.health ok 0'
 printf '%s\n' '::hostroot-step billing-api.state begin -'
-printf '%s' eyJuYW1lIjoiYmlsbGluZy1hcGkiLCJkZWZpbml0aW9uSGFzaCI6IjJmNDAwYjZlZDA5Y2Q0ZmE5 Y2FlNTQ3YzlkMjY0YzAyMThlZjVjZDU2MTVmOTY2YzliY2M3ZWFjZjU0OWE4MjMiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDEyZGRiYjYzMGNmMmMzMSIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiJmZDVmM2RjYmNmOWZhNGM2IiwibW91bnRz IjoiMzBjOTMzODVhM2Q1OTcxZSIsIm5ldHdvcmsiOiJlZDNhZTEyZWNmMDRmYzIxIiwicGFja2Fn ZXMiOiI3OGE2NDhiMmJlMjYxNDY2Iiwic2V0dXAiOiJkOGE3NzFjMGU0MTE4M2U1Iiwic2Vydmlj ZSI6IjNmNDAxNTk1ZWFhNTZhNTEiLCJoZWFsdGgiOiI0YzFlZmZiYmIyOWI5ZWQyIiwicmVzb3Vy 'Y2VzIjoiMzdiMGRlMjJhOTMwOWFhOSIsIm1hc2tzIjoiNDEyZThjMmMxNjExZDVmOSJ9fQo=' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/billing-api/hostroot.json ) >&2
+printf '%s' eyJuYW1lIjoiYmlsbGluZy1hcGkiLCJkZWZpbml0aW9uSGFzaCI6IjA1YWIwNDEyYmY0N2Q4NTI2 ODFmYTQ0MzFlNzk2NDcxMjgyODdiZGRlN2UwY2U3ZWI4MjM3NjBlOGE2OGM3Y2UiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDEyZGRiYjYzMGNmMmMzMSIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiJmZDVmM2RjYmNmOWZhNGM2IiwibW91bnRz IjoiMzBjOTMzODVhM2Q1OTcxZSIsIm5ldHdvcmsiOiJlZDNhZTEyZWNmMDRmYzIxIiwicGFja2Fn ZXMiOiI3OGE2NDhiMmJlMjYxNDY2Iiwic2V0dXAiOiJkOGE3NzFjMGU0MTE4M2U1Iiwic2Vydmlj ZSI6IjNmNDAxNTk1ZWFhNTZhNTEiLCJoZWFsdGgiOiI0YzFlZmZiYmIyOWI5ZWQyIiwicmVzb3Vy Y2VzIjoiMzdiMGRlMjJhOTMwOWFhOSIsIm1hc2tzIjoiMzhiZThiNWZmNGY5ZTExZSJ9LCJvd25l 'ciI6eyJpZCI6ImdpdGh1YjoxMjk2MjY5IiwibmFtZSI6ImFjbWUvY29udGFpbmVycyJ9fQo=' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/billing-api/hostroot.json ) >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.state failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.state ok 0'

@@ -3,6 +3,13 @@ umask 022
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LC_ALL=C
 export PATH LC_ALL
+printf '%s\n' '::hostroot-step mail-worker.keep begin -'
+( sh -c 'for f in "$1" "$2"; do
+  if [ -f "$f" ] && [ ! -L "$f" ]; then cp -p -- "$f" "$f.hostroot-prev" || exit 1; fi
+done' hostroot-keep /var/lib/lxc/mail-worker/config /var/lib/lxc/mail-worker/hostroot.json ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.keep failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.keep ok 0'
 printf '%s\n' '::hostroot-step mail-worker.stop begin -'
 ( sh -c 'n=$1
 p=$2
@@ -49,7 +56,7 @@ while [ "$#" -ge 2 ]; do
   *) fail "unknown operation: $op" ;;
   esac
 done
-if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/mail-worker/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /srv/private file /etc/hostname 'mail-worker
+if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/mail-worker/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/security/opasswd whiteout /var/cache/debconf/passwords.dat whiteout /var/lib/systemd/credential.secret whiteout /etc/ppp/chap-secrets whiteout /etc/ppp/pap-secrets whiteout /etc/ipsec.secrets whiteout /etc/krb5.keytab whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /etc/ssl/private opaque /etc/letsencrypt opaque /var/spool/cron/crontabs opaque /var/spool/cron/atjobs opaque /etc/wireguard opaque /etc/NetworkManager/system-connections opaque /srv/private file /etc/hostname 'mail-worker
 ' null-link /etc/systemd/system/lxc.service null-link /etc/systemd/system/lxc-net.service null-link /etc/systemd/system/lxc-monitord.service null-link /etc/systemd/system/lxcfs.service ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.delta failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
@@ -60,11 +67,28 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.config failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.config ok 0'
 printf '%s\n' '::hostroot-step mail-worker.host-root begin -'
-( sh -c 'if mountpoint -q "$1"; then exit 0; fi
-mkdir -p -- "$1" && exec mount --bind / "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
+( sh -c 'if mountpoint -q "$1"; then
+  case ,$(awk -v d="$1" '\''$5 == d { o = $6 } END { print o }'\'' /proc/self/mountinfo), in
+  *,ro,*) exit 0 ;;
+  esac
+  exec mount -o remount,bind,ro "$1"
+fi
+mkdir -p -- "$1" && mount --bind / "$1" && exec mount -o remount,bind,ro "$1"' hostroot-host-root /var/lib/lxc/host/rootfs ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.host-root ok 0'
+printf '%s\n' '::hostroot-step mail-worker.mounts begin -'
+( sh -c 'awk '\''$1 == "lxc.mount.entry" && $2 == "=" { print $3 }'\'' "$1" | {
+  while IFS= read -r e; do
+    case $e in *'\''\012'\''*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
+    s=$(printf '\''%s\n'\'' "$e" | sed '\''s/\\040/ /g; s/\\011/\t/g; s/\\134/\\/g'\'')
+    r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+    if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+  done
+}' hostroot-mount-sources /var/lib/lxc/mail-worker/config ) </dev/null >&2
+hostroot_rc=$?
+if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.mounts failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
+printf '%s\n' '::hostroot-step mail-worker.mounts ok 0'
 printf '%s\n' '::hostroot-step mail-worker.start begin -'
 ( lxc-start -n mail-worker -P /var/lib/lxc -d ) </dev/null >&2
 hostroot_rc=$?
@@ -86,7 +110,7 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.service failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.service ok 0'
 printf '%s\n' '::hostroot-step mail-worker.state begin -'
-printf '%s' eyJuYW1lIjoibWFpbC13b3JrZXIiLCJkZWZpbml0aW9uSGFzaCI6ImJjYmQ4OTc0ZmJjY2E5Njhl ZGZlOTNiZGYwMTg4NmNjMDA3MWJhMTNmODI2OTA1ZDMxM2M2YmUwNzJkODZmNDQiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDQ0YTEwYTNjM2YxOTkxMCIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiI0ZjUzY2RhMThjMmJhYTBjIiwibW91bnRz IjoiNGY1M2NkYTE4YzJiYWEwYyIsIm5ldHdvcmsiOiJiNTUwMGQ5Zjg3MWRjZjJmIiwicGFja2Fn ZXMiOiI0MzJlMTdjMGNmY2FjMTU1Iiwic2V0dXAiOiI0ZjUzY2RhMThjMmJhYTBjIiwic2Vydmlj ZSI6IjFjM2U1OWYyMGY5NGZhMzIiLCJyZXNvdXJjZXMiOiIwYmU3ZDdkYzAwYTU1ZjViIiwibWFz 'a3MiOiI0MTJlOGMyYzE2MTFkNWY5In19Cg==' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/hostroot.json ) >&2
+printf '%s' eyJuYW1lIjoibWFpbC13b3JrZXIiLCJkZWZpbml0aW9uSGFzaCI6Ijg0NTA0MDQ3YzM4YWI0MWYz NzQ3MjQ0ZmQwYzUzYTNkMzJjZTNhZjM3YmY2OWNjMmQ0Mjg5YTM2YmUyNzg4ODYiLCJjb21taXQi OiI0YjgyNWRjNjQyY2I2ZWI5YTA2MGU1NGJmOGQ2OTI4OGZiZWU0OTA0IiwiZGVwbG95ZWRBdCI6 IjIwMjUtMDYtMDFUMTI6MDA6MDBaIiwicmVwbGljYSI6MCwiZmllbGRIYXNoZXMiOnsiYXBpVmVy c2lvbiI6IjVhN2ZhNmQyYTQ2ZDcwOWIiLCJuYW1lIjoiZDQ0YTEwYTNjM2YxOTkxMCIsInBsYXRm b3JtIjoiZDUwNTE2YzZmNmMwMmRiYiIsImhpZGUiOiI0ZjUzY2RhMThjMmJhYTBjIiwibW91bnRz IjoiNGY1M2NkYTE4YzJiYWEwYyIsIm5ldHdvcmsiOiJiNTUwMGQ5Zjg3MWRjZjJmIiwicGFja2Fn ZXMiOiI0MzJlMTdjMGNmY2FjMTU1Iiwic2V0dXAiOiI0ZjUzY2RhMThjMmJhYTBjIiwic2Vydmlj ZSI6IjFjM2U1OWYyMGY5NGZhMzIiLCJyZXNvdXJjZXMiOiIwYmU3ZDdkYzAwYTU1ZjViIiwibWFz a3MiOiIzOGJlOGI1ZmY0ZjllMTFlIn0sIm93bmVyIjp7ImlkIjoiZ2l0aHViOjEyOTYyNjkiLCJu 'YW1lIjoiYWNtZS9jb250YWluZXJzIn19Cg==' | base64 -d | ( sh -c 'install -m 0644 /dev/stdin "$1.hostroot-new" && mv -f -- "$1.hostroot-new" "$1"' hostroot-write /var/lib/lxc/mail-worker/hostroot.json ) >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step mail-worker.state failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step mail-worker.state ok 0'

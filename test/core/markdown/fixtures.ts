@@ -87,6 +87,7 @@ export const plan: Plan = {
     },
   ],
   warnings: ["host-c is unreachable: its containers are not planned"],
+  errors: [],
 };
 
 const upgrade = (status: "applied" | "failed" | "not-run") => ({

@@ -128,11 +128,16 @@ describe("no rendering of host or definition text mentions anyone (property)", (
     );
   });
 
-  it("a plan with that text as reasons and warnings, and a validation report with it as messages", () => {
+  it("a plan with that text as reasons, warnings and errors, and a validation report with it as messages", () => {
     fc.assert(
       fc.property(hostile, hostile, (a, b) => {
         const planned = renderPlan(
-          { steps: plan.steps.map((s) => ({ ...s, reason: a })), warnings: [b] },
+          {
+            steps: plan.steps.map((s) => ({ ...s, reason: a })),
+            warnings: [b],
+            // A plan error quotes an owner's name, which comes from a state file on a host.
+            errors: [{ host: "web-1", container: "billing-api", message: a }],
+          },
           { title: b },
         );
         expect(mentions(planned)).toEqual([]);

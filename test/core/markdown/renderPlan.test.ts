@@ -29,14 +29,30 @@ describe("renderPlan", () => {
     expect(md.indexOf("#### `host-a`")).toBeLessThan(md.indexOf("#### `host-b`"));
   });
 
+  it("calls out plan errors first: container, host and why, and that the deploy would change nothing", () => {
+    const md = renderPlan({
+      ...plan,
+      errors: [
+        {
+          host: "host-a",
+          container: "billing-api",
+          message: "billing-api on host-a belongs to acme/billing (github:2002), not acme/web (github:1001)",
+        },
+      ],
+    });
+    const alert = md.slice(md.indexOf("> [!CAUTION]")).split("\n\n")[0] ?? "";
+    expect(alert).toContain("1 error: this plan cannot be deployed.");
+    expect(alert).toContain("`billing-api` on `host-a`: billing-api on host-a belongs to acme/billing");
+  });
+
   it("says 'No changes' for a plan of noops only", () => {
-    const md = renderPlan({ steps: plan.steps.filter((s) => s.kind === "noop"), warnings: [] });
+    const md = renderPlan({ steps: plan.steps.filter((s) => s.kind === "noop"), warnings: [], errors: [] });
     expect(md).toContain("**No changes.**");
     expect(md).not.toContain("####");
   });
 
   it("says 'No changes' for an empty plan and escapes a custom title", () => {
-    expect(renderPlan({ steps: [], warnings: [] }, { title: "plan for <main>" })).toBe(
+    expect(renderPlan({ steps: [], warnings: [], errors: [] }, { title: "plan for <main>" })).toBe(
       "### 📋 plan for &lt;main&gt;\n\n**No changes.**\n",
     );
   });
@@ -49,6 +65,7 @@ describe("renderPlan with hostile text", () => {
     const md = renderPlan({
       steps: [{ ...step, reason: "x | ``` <script>alert(1)</script>\n| y |" }],
       warnings: [],
+      errors: [],
     });
     const rows = md.split("\n").filter((l) => l.startsWith("| "));
     expect(rows).toHaveLength(3);
