@@ -3,7 +3,7 @@ import { containerPaths } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
-import { hostRootCommand, stopCommand } from "./hostCommands.js";
+import { hostRootCommand, mountSourcesCommand, stopCommand } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
 import { SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
@@ -114,7 +114,7 @@ export function containerStepIds(name: string, definition: Definition | undefine
   const inside = definition
     ? containerSteps(name, "/", definition, { setup: false, packages: false }).map((s) => s.id)
     : [];
-  return [`${name}.stop`, `${name}.start`, ...inside];
+  return [`${name}.mounts`, `${name}.stop`, `${name}.start`, ...inside];
 }
 
 /** apt's non-interactive settings: keep changed config files, fail (not hang) on a held lock. */
@@ -211,6 +211,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     return lockedHostScript(`${lines.join("\n")}\n`, options.lock);
   }
   const [sh, dashC, stopText, stopName] = stopCommand("x", lxc, false) as [string, string, string, string];
+  const mountArgv = mountSourcesCommand("x").slice(0, -1);
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const cases = [...byName.values()].flatMap((def) => {
     const steps = containerSteps(def.name, lxc, def, { setup: false, packages: false });
@@ -237,6 +238,9 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     // A container someone stopped stays stopped: it sees the new files whenever it next starts.
     `  s=$(lxc-info -n "$1" -P ${quoteArg(lxc)} -s -H 2>/dev/null) || s=`,
     "  case $s in RUNNING) ;; *[!A-Z]* | '') printf '::hostroot-skip %s UNKNOWN\\n' \"$1\"; return 0 ;; *) printf '::hostroot-skip %s %s\\n' \"$1\" \"$s\"; return 0 ;; esac",
+    // The restart mounts the container's sources again: refuse one that has become a symlink since
+    // its deploy (a container with a writable mount can plant one), before stopping anything.
+    `  hostroot_step "$1.mounts" ${shellQuote(mountArgv)} ${quoteArg(lxc)}/"$1"/config || return 1`,
     `  hostroot_step "$1.stop" ${shellQuote([sh, dashC, stopText, stopName])} "$1" ${quoteArg(lxc)} || return 1`,
     `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d || return 1`,
     ...(cases.length > 0 ? ["  case $1 in", ...cases, "  esac"] : []),

@@ -80,6 +80,7 @@ const head = [
   "::hostroot-pkg changed libc-bin 2.36-9+deb12u7 2.36-9+deb12u8",
   "::hostroot-pkg after libc6 2.36-9+deb12u8",
   ...ok("host-root"),
+  ...ok("web.mounts"),
   ...ok("web.stop"),
   ...ok("web.start"),
   ...ok("web.service"),
@@ -116,7 +117,7 @@ describe("parseUpgradeReport", () => {
         staleMappings: 0,
       },
     ]);
-    expect(r.steps.map((s) => s.status)).toEqual(Array(9).fill("applied"));
+    expect(r.steps.map((s) => s.status)).toEqual(Array(10).fill("applied"));
   });
 
   it("fails the host when a container still maps replaced files", () => {
