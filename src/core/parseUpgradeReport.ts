@@ -95,6 +95,7 @@ function describe(input: UpgradeReportInput, names: readonly string[]): Map<stri
   ]);
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
   for (const name of names) {
+    d.set(`${name}.mounts`, `check ${name}'s mount sources (no symlink)`);
     d.set(`${name}.stop`, `stop ${name}`);
     d.set(`${name}.start`, `start ${name}`);
     const def = defs.get(name);

@@ -151,7 +151,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
             description: "bind the host's / as the containers' lower layer",
             status: "not-run",
           },
-          ...["stop", "start", "service"].map((w) => ({
+          ...["mounts", "stop", "start", "service"].map((w) => ({
             id: `web-1.${w}`,
             description: expect.any(String),
             status: "not-run",
@@ -216,6 +216,12 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
           status: "applied",
           exitCode: 0,
         },
+        {
+          id: "web-2.mounts",
+          description: "check web-2's mount sources (no symlink)",
+          status: "applied",
+          exitCode: 0,
+        },
         { id: "web-2.stop", description: "stop web-2", status: "applied", exitCode: 0 },
         { id: "web-2.start", description: "start web-2", status: "applied", exitCode: 0 },
         {
@@ -269,6 +275,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
       ["apt-simulate", "applied", 0],
       ["apt-install", "applied", 0],
       ["host-root", "applied", 0],
+      ["web-3.mounts", "applied", 0],
       ["web-3.stop", "applied", 0],
       ["web-3.start", "applied", 0],
       ["web-3.service", "applied", 0],
@@ -334,7 +341,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
     expect(
       r.hosts.map((h) => ({ host: h.host, outcome: h.outcome, error: h.error, steps: h.steps.length })),
     ).toEqual([
-      { host: "h1", outcome: "succeeded", error: undefined, steps: 9 },
+      { host: "h1", outcome: "succeeded", error: undefined, steps: 10 },
       {
         host: "h2",
         outcome: "unreachable",

@@ -177,6 +177,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
       "apt-install:applied",
       "host-root:applied",
       ...["web-b", "web-shadow"].flatMap((n) => [
+        `${n}.mounts:applied`,
         `${n}.stop:applied`,
         `${n}.start:applied`,
         `${n}.service:applied`,
