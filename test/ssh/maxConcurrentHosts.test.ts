@@ -1,44 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { forEachHost } from "../../src/adapters/ssh/forEachHost.js";
 import { SshExecutor } from "../../src/adapters/ssh/sshExecutor.js";
-import type { PoolHost } from "../../src/core/configSchema.js";
 import { type LoopbackSshd, loopbackSshdUnavailable, startLoopbackSshd } from "./loopbackSshd.js";
 
 const unavailable = loopbackSshdUnavailable();
-
-const host = (name: string) => ({ name }) as PoolHost;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-describe("forEachHost", () => {
-  it("runs at most `limit` hosts at once and returns results in host order", async () => {
-    let running = 0;
-    let peak = 0;
-    const hosts = Array.from({ length: 9 }, (_, i) => host(`h${i}`));
-    const results = await forEachHost(hosts, 3, async (h, i) => {
-      peak = Math.max(peak, ++running);
-      await sleep(30 - i * 3);
-      running--;
-      return `${h.name}:${i}`;
-    });
-    expect(peak).toBe(3);
-    expect(results).toEqual(hosts.map((h, i) => `${h.name}:${i}`));
-  });
-
-  it("after a throw starts no further host, waits for running ones, then rethrows", async () => {
-    const started: string[] = [];
-    const finished: string[] = [];
-    const hosts = ["a", "b", "c", "d"].map(host);
-    const run = forEachHost(hosts, 2, async (h) => {
-      started.push(h.name);
-      if (h.name === "a") throw new Error("broken a");
-      await sleep(50);
-      finished.push(h.name);
-    });
-    await expect(run).rejects.toThrow("broken a");
-    expect(started).toEqual(["a", "b"]);
-    expect(finished).toEqual(["b"]);
-  });
-});
 
 describe.skipIf(unavailable)("SshExecutor maxConcurrentHosts", () => {
   let sshd: LoopbackSshd;
