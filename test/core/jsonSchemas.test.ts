@@ -1,25 +1,28 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { SCHEMA_FILES, schemaText } from "../../src/adapters/cli/schemaCommand.js";
 import { configSchema } from "../../src/core/configSchema.js";
 import { DNS_LABEL, definitionSchema } from "../../src/core/definitionSchema.js";
 import { jsonSchemas } from "../../src/core/jsonSchemas.js";
+import { serverConfigSchema } from "../../src/core/serverConfigSchema.js";
 
 type Schema = Record<string, unknown>;
 const schemas = jsonSchemas();
 
 describe("committed JSON Schemas", () => {
-  it.each(["definition", "config"] as const)(
-    "schema/%s.schema.json is what jsonSchemas() generates",
+  it.each(["definition", "config", "serverConfig"] as const)(
+    "the %s schema is committed as jsonSchemas() generates it",
     (kind) => {
-      const file = new URL(`../../schema/${SCHEMA_FILES[kind]}`, import.meta.url);
+      const name = SCHEMA_FILES[kind === "serverConfig" ? "server-config" : kind];
+      const file = new URL(`../../schema/${name}`, import.meta.url);
       const expected = schemaText(schemas[kind]);
       if (process.env.UPDATE_GOLDEN === "1") writeFileSync(file, expected);
       const committed = readFileSync(file, "utf8");
       expect(
         committed === expected,
-        `schema/${SCHEMA_FILES[kind]} is out of date: regenerate it with 'npm run schema' ` +
+        `schema/${name} is out of date: regenerate it with 'npm run schema' ` +
           "(or UPDATE_GOLDEN=1 npx vitest run test/core/jsonSchemas.test.ts) and commit the result",
       ).toBe(true);
     },
@@ -31,13 +34,20 @@ describe("committed JSON Schemas", () => {
       title: expect.any(String),
     });
     expect(schemas.config).toMatchObject({ $id: expect.stringMatching(/config/), title: expect.any(String) });
+    expect(schemas.serverConfig).toMatchObject({
+      $id: expect.stringMatching(/server-config/),
+      title: expect.any(String),
+    });
   });
 
-  it.each(["definition", "config"] as const)("the %s schema closes every object with known keys", (kind) => {
-    const objects = collect(schemas[kind]).filter((s) => s.type === "object" && s.properties !== undefined);
-    expect(objects.length).toBeGreaterThan(3);
-    for (const o of objects) expect(o.additionalProperties, JSON.stringify(o.properties)).toBe(false);
-  });
+  it.each(["definition", "config", "serverConfig"] as const)(
+    "the %s schema closes every object with known keys",
+    (kind) => {
+      const objects = collect(schemas[kind]).filter((s) => s.type === "object" && s.properties !== undefined);
+      expect(objects.length).toBeGreaterThan(3);
+      for (const o of objects) expect(o.additionalProperties, JSON.stringify(o.properties)).toBe(false);
+    },
+  );
 });
 
 describe("JSON Schema and zod agree", () => {
@@ -105,7 +115,26 @@ describe("JSON Schema and zod agree", () => {
     const bad = structuredClone(config) as Schema & typeof config;
     Object.assign(bad.pool.platforms["debian-12"].hosts[0] as object, { prot: 22 });
     expect(configSchema.safeParse(bad).success).toBe(false);
-    expect(check(schemas.config, bad)).toEqual(["$.pool.platforms.debian-12.hosts.0: unknown key prot"]);
+    expect(check(schemas.config, bad)).toEqual(["$.pool: matches none of 2 forms"]);
+  });
+
+  it("accepts a pool named from the App's server config, and not both forms at once", () => {
+    const named = { apiVersion: "hostroot/v1", pool: { name: "web", hosts: ["web-1"] } };
+    expect(check(schemas.config, named)).toEqual([]);
+    const both = { apiVersion: "hostroot/v1", pool: { name: "web", platforms: {} } };
+    expect(check(schemas.config, both)).toEqual(["$.pool: matches none of 2 forms"]);
+  });
+
+  it("accepts the server config docs/server-config.md shows, and refuses a misspelt key in it", () => {
+    const doc = readFileSync(new URL("../../docs/server-config.md", import.meta.url), "utf8");
+    const yaml = /```yaml\n(# hostroot-server\.yml\n[\s\S]*?)```/.exec(doc)?.[1] ?? "";
+    const value = parse(yaml) as Schema;
+    expect(serverConfigSchema.safeParse(value).success).toBe(true);
+    expect(check(schemas.serverConfig, value)).toEqual([]);
+    const bad = structuredClone(value) as Schema & { pools: Record<string, Schema> };
+    Object.assign(bad.pools.web as object, { repos: ["acme/x"] });
+    expect(serverConfigSchema.safeParse(bad).success).toBe(false);
+    expect(check(schemas.serverConfig, bad)).toEqual(["$.pools.web: unknown key repos"]);
   });
 });
 
@@ -142,6 +171,7 @@ const KNOWN = new Set([
   "minimum",
   "maximum",
   "exclusiveMinimum",
+  "anyOf",
 ]);
 
 /**
@@ -155,6 +185,10 @@ function check(schema: Schema, v: unknown, at = "$"): string[] {
   if ("const" in schema && v !== schema.const) fail("const");
   if (Array.isArray(schema.enum) && !schema.enum.includes(v)) fail("enum");
   const n = (k: string) => schema[k] as number;
+  if (Array.isArray(schema.anyOf)) {
+    const branches = (schema.anyOf as Schema[]).map((b) => check(b, v, at));
+    return branches.some((b) => b.length === 0) ? errs : [`${at}: matches none of ${branches.length} forms`];
+  }
   switch (schema.type) {
     case "object": {
       if (v === null || typeof v !== "object" || Array.isArray(v)) return [`${at}: not an object`];

@@ -5,7 +5,7 @@ import { registerDeployCommands } from "./deployCommands.js";
 import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
 import { renderCommand } from "./renderCommand.js";
-import { schemaCommand } from "./schemaCommand.js";
+import { SCHEMA_FILES, schemaCommand } from "./schemaCommand.js";
 import { registerUpgradeCommands } from "./upgradeCommands.js";
 import { VALIDATE_FORMATS, validateCommand } from "./validateCommand.js";
 
@@ -62,11 +62,13 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
 
   program
     .command("schema")
-    .description("print the JSON Schema of definitions or config, or write both to a directory")
-    .addOption(
-      new Option("--kind <kind>", "which schema").choices(["definition", "config"]).default("definition"),
+    .description(
+      "print the JSON Schema of definitions, the config or the App's server config, or write them all",
     )
-    .option("--write <dir>", "write definition.schema.json and config.schema.json into DIR")
+    .addOption(
+      new Option("--kind <kind>", "which schema").choices(Object.keys(SCHEMA_FILES)).default("definition"),
+    )
+    .option("--write <dir>", `write ${Object.values(SCHEMA_FILES).join(", ")} into DIR`)
     .action(async (opts) => {
       result.code = await schemaCommand(io, opts);
     });
