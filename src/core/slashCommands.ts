@@ -45,7 +45,8 @@ export const SLASH_LIMITS = {
 /** Usage line and one-line summary of every command, in the order `/help` lists them. */
 export const SLASH_COMMANDS: Record<CommandName, { usage: string; summary: string }> = {
   "upgrade-hosts": {
-    usage: "/upgrade-hosts PKG[=VERSION]... [--platform P] [--hosts h1,h2] [--dry-run]",
+    // Pinned versions (PKG=VERSION) are refused until they are built: /help does not offer them.
+    usage: "/upgrade-hosts PKG... [--platform P] [--hosts h1,h2] [--dry-run]",
     summary: "Upgrade host packages host by host, then restart the containers that use them.",
   },
   restart: {

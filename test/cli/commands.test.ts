@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { observedFixture } from "./observedFixture.js";
+import { EXAMPLE_OWNER, observedFixture } from "./observedFixture.js";
 import { ROOT, runCli } from "./runCli.js";
 
 const CONFIG = ["--config", "examples/hostroot.yml"];
@@ -106,6 +106,56 @@ describe("hostroot plan", () => {
     expect(run.stdout).toMatch(/^\|.*destroy.*\| `report-cron` \|/im);
     expect(run.stdout).toMatch(/^\|.*create.*\| `invoice-worker` \|/im);
     expect(run.stdout).not.toContain("\x1b[");
+  });
+
+  it("--detailed-exitcode: 3 while changes are pending, 0 once the hosts match", async () => {
+    const pending = await runCli([...PLAN, "--detailed-exitcode"]);
+    expect(pending.code).toBe(3);
+    expect(pending.stdout.trimEnd().split("\n").at(-1)).toBe("3 changes, 2 unchanged.");
+    expect((await runCli(PLAN)).code).toBe(0);
+
+    // The hosts after that plan was applied: every placed container up to date and running.
+    const planned = JSON.parse((await runCli([...PLAN, "--format", "json"])).stdout) as {
+      steps: Array<{
+        kind: string;
+        host: string;
+        container: string;
+        definitionHash?: string;
+        replica?: number;
+      }>;
+    };
+    const hosts = ["web-1", "web-2", "web-3"].map((host) => ({
+      host,
+      reachable: true,
+      containers: planned.steps
+        .filter((s) => s.host === host && s.kind !== "destroy")
+        .map((s) => ({
+          name: s.container,
+          definitionHash: s.definitionHash,
+          commit: "",
+          deployedAt: "2026-01-01T00:00:00.000Z",
+          running: true,
+          replica: s.replica,
+          owner: EXAMPLE_OWNER,
+        })),
+    }));
+    const dir = mkdtempSync(path.join(tmpdir(), "hostroot-plan-"));
+    try {
+      writeFileSync(path.join(dir, "applied.json"), JSON.stringify({ hosts }));
+      const args = [
+        "plan",
+        ...CONFIG,
+        "--observed",
+        path.join(dir, "applied.json"),
+        "--owner",
+        EXAMPLE_OWNER.id,
+      ];
+      const done = await runCli([...args, "--detailed-exitcode"]);
+      expect(done.stdout.trimEnd().split("\n").at(-1)).toBe("No changes, 4 unchanged.");
+      expect(done.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to plan invalid definitions: exit 1, with the errors", async () => {

@@ -19,5 +19,9 @@ export function processIo(): CliIo {
   };
 }
 
-/** Exit codes shared by every command: 0 fine, 1 findings or failed operation, 2 usage or setup. */
-export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+/**
+ * Exit codes shared by every command: 0 fine, 1 findings or failed operation, 2 usage or setup;
+ * 3 only from `plan --detailed-exitcode`: the plan is valid and has changes (as terraform's 2, which
+ * hostroot already uses for setup problems).
+ */
+export const EXIT = { ok: 0, findings: 1, usage: 2, changes: 3 } as const;

@@ -42,6 +42,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
     .option("--observed <file>", "plan offline against a JSON snapshot of host state")
     .option("--commit <sha>", "commit recorded in the plan")
     .addOption(new Option("-f, --format <format>", "output format").choices(PLAN_FORMATS).default("text"))
+    .option("--detailed-exitcode", "exit 3 when the plan has changes, 0 when it has none")
     .addOption(ownerOption())
     .addOption(ownerNameOption())
     .action(async (paths: string[], opts) => {

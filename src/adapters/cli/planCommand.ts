@@ -46,6 +46,8 @@ export async function planCommand(
     commit?: string;
     owner?: string;
     ownerName?: string;
+    /** Exit {@link EXIT.changes} when the plan changes something, so a script can tell. */
+    detailedExitcode?: boolean;
   },
   observe?: (outcome: Awaited<ReturnType<typeof validateSources>>) => Promise<ObservedState>,
 ): Promise<number> {
@@ -73,5 +75,6 @@ export async function planCommand(
   if (options.format === "json") io.stdout(`${JSON.stringify(plan, null, 2)}\n`);
   else if (options.format === "markdown") io.stdout(`${renderPlan(plan, {})}\n`);
   else io.stdout(formatPlanText(plan));
-  return plan.errors.length > 0 ? EXIT.findings : EXIT.ok;
+  if (plan.errors.length > 0) return EXIT.findings;
+  return options.detailedExitcode && changes(plan).length > 0 ? EXIT.changes : EXIT.ok;
 }
