@@ -54,7 +54,12 @@ export async function prepareHosts(input: PrepareHostsInput): Promise<OperationR
           result = {
             ...base,
             outcome: "skipped",
-            steps: work.map((s) => ({ id: s.id, description: s.description, status: "skipped" })),
+            // Nothing was contacted: say what would be checked, not a state nobody looked at.
+            steps: work.map((s) => ({
+              id: s.id,
+              description: `would check: ${s.description} (dry run, host not contacted)`,
+              status: "skipped",
+            })),
           };
         } else {
           try {

@@ -136,6 +136,18 @@ describe("a slash command in a comment", () => {
     });
   });
 
+  it("refuses before acknowledging when the workflow passes no ssh-key: no 👀 for a run that cannot happen", async () => {
+    permission("triage");
+    const posted = writes();
+    const runner = runnerEnv(ws, "issue_comment", commentPayload("/status"), { "github-token": "ghs_test" });
+    const { outcome } = await runInProcess(runner);
+
+    expect(posted.reactions).toEqual(["-1"]);
+    expect(posted.comments).toHaveLength(1);
+    expect(posted.comments[0]).toContain("needs the ssh-key input");
+    expect(outcome.outcome).toBe("failure");
+  });
+
   it("answers a near-miss with usage and runs nothing", async () => {
     const posted = writes();
     const runner = runnerEnv(ws, "issue_comment", commentPayload("/upgrade-host libc6"), {

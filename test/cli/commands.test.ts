@@ -168,6 +168,22 @@ describe("hostroot plan", () => {
 });
 
 describe("hostroot render", () => {
+  it("names the replicas a definition has, and the pool's hosts, instead of \"no host ''\"", async () => {
+    const past = await runCli(["render", "billing-api", ...CONFIG, "--replica", "7"]);
+    expect([past.code, past.stderr]).toEqual([
+      2,
+      "billing-api has replicas 0 to 1: there is no replica '7'\n",
+    ]);
+    const word = await runCli(["render", "billing-api", ...CONFIG, "--replica", "one"]);
+    expect(word.code).toBe(2);
+    const host = await runCli(["render", "billing-api", ...CONFIG, "--host", "web-9"]);
+    expect([host.code, host.stderr]).toEqual([
+      2,
+      "no host 'web-9' in the pool (hosts: web-1, web-2, web-3)\n",
+    ]);
+    expect((await runCli(["render", "billing-api", ...CONFIG, "--replica", "1"])).code).toBe(0);
+  });
+
   it("prints an LXC 4/5 config over the host's root, with none of the 2016-era keys", async () => {
     const run = await runCli(["render", "billing-api", ...CONFIG]);
     expect(run.code).toBe(0);

@@ -60,6 +60,11 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
     // The checkout is the default branch whatever thread the comment is in, but `/deploy` in a
     // fork's pull request is refused as in the App: a fork's author must not look like a deployer.
     async refusal(command) {
+      // Without a key nothing can reach a host: say so now, before the 👀 that promises a run.
+      if (command.kind !== "help" && command.kind !== "cancel") {
+        const lacking = missingKey(ctx, "running commands on the hosts");
+        if (lacking) return `${lacking}; this workflow passes none, so nothing ran.`;
+      }
       if (command.kind !== "deploy" || !issue.pull_request) return undefined;
       return (await api.fromFork(issue.number)) ? FORK_DEPLOY : undefined;
     },

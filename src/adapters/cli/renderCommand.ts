@@ -34,13 +34,26 @@ export async function renderCommand(
     return EXIT.usage;
   }
   const def = located.value;
+  const last = def.replicas - 1;
+  const range = last === 0 ? "only replica 0" : `replicas 0 to ${last}`;
+  if (!/^[0-9]+$/.test(options.replica) || Number(options.replica) > last) {
+    io.stderr(`${name} has ${range}: there is no replica '${options.replica}'\n`);
+    return EXIT.usage;
+  }
   const replica = Number(options.replica);
+  const pool = poolHosts(config);
   // Without --host, render for the host placement would choose, so the output matches a deploy.
   const placed = place([def], config).assignments.find((a) => a.replica === replica);
   const hostName = options.host ?? placed?.host;
-  const host = poolHosts(config).find((h) => h.name === hostName);
+  if (hostName === undefined) {
+    io.stderr(
+      `${name} replica ${replica} is not placed on any host of the pool; pass --host to render it for one\n`,
+    );
+    return EXIT.usage;
+  }
+  const host = pool.find((h) => h.name === hostName);
   if (!host) {
-    io.stderr(`no host '${hostName ?? ""}' for ${name} replica ${replica} (see --host)\n`);
+    io.stderr(`no host '${hostName}' in the pool (hosts: ${pool.map((h) => h.name).join(", ")})\n`);
     return EXIT.usage;
   }
   const steps = hostSteps(
