@@ -1,16 +1,16 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   annotations,
   closedPorts,
   deployKey,
   examplePayload,
   loopbackPool,
-  makeWorkspace,
   runnerEnv,
   type Workspace,
 } from "./actionHarness.js";
 import { runInProcess } from "./inProcessRun.js";
+import { useNockedWorkspace } from "./nockedWorkspace.js";
 
 // The comment path calls GitHub's API (the commenter's permission, replies, reactions), so it runs
 // in this process through the exported run(env), with nock standing in for api.github.com.
@@ -54,16 +54,8 @@ function writes() {
 }
 
 let ws: Workspace;
-beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  ws = makeWorkspace();
-});
-afterEach(() => {
-  ws.cleanup();
-  nock.cleanAll();
-  nock.enableNetConnect();
+useNockedWorkspace((w) => {
+  ws = w;
 });
 
 describe("a slash command in a comment", () => {

@@ -234,3 +234,25 @@ export function expectWrite(
 export function expectAllCallsMade(): void {
   if (nock.pendingMocks().length > 0) throw new Error(`not called: ${nock.pendingMocks().join(", ")}`);
 }
+
+/**
+ * An executor factory that must never be called: it counts each attempt and throws, so a test can
+ * show that no SSH connection was even tried. `made()` is the count since the last `reset()`.
+ */
+export function forbiddenExecutor(): {
+  executor: CommandAppOptions["executor"];
+  made: () => number;
+  reset: () => void;
+} {
+  let made = 0;
+  return {
+    executor: () => {
+      made += 1;
+      throw new Error("no executor may be made for this repository");
+    },
+    made: () => made,
+    reset: () => {
+      made = 0;
+    },
+  };
+}

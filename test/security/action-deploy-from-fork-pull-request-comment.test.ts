@@ -1,15 +1,15 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   closedPorts,
   deployKey,
   examplePayload,
   loopbackPool,
-  makeWorkspace,
   runnerEnv,
   type Workspace,
 } from "../action/actionHarness.js";
 import { runInProcess } from "../action/inProcessRun.js";
+import { useNockedWorkspace } from "../action/nockedWorkspace.js";
 import { ACTION_REPO, API, actionPermission } from "./actionHelpers.js";
 
 // Attack: `/deploy` in a comment on a pull request from a fork. The App refuses it (a fork's
@@ -19,16 +19,8 @@ const CFG = ".github/hostroot.yml";
 const COMMENT_ID = 492700400;
 
 let ws: Workspace;
-beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  ws = makeWorkspace();
-});
-afterEach(() => {
-  ws.cleanup();
-  nock.cleanAll();
-  nock.enableNetConnect();
+useNockedWorkspace((w) => {
+  ws = w;
 });
 
 function onPullRequest(body: string): Record<string, unknown> {

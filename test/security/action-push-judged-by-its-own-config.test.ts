@@ -1,15 +1,15 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   closedPorts,
   deployKey,
   examplePayload,
   loopbackPool,
-  makeWorkspace,
   runnerEnv,
   type Workspace,
 } from "../action/actionHarness.js";
 import { runInProcess } from "../action/inProcessRun.js";
+import { useNockedWorkspace } from "../action/nockedWorkspace.js";
 import { ACTION_REPO, API, actionPermission, commitBefore, withCommands } from "./actionHelpers.js";
 
 // Attack: in the Action, a push to the default branch was judged by the config it brings. The
@@ -24,16 +24,8 @@ const push = (before: string) => ({
 });
 
 let ws: Workspace;
-beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-  nock.enableNetConnect("127.0.0.1");
-  ws = makeWorkspace();
-});
-afterEach(() => {
-  ws.cleanup();
-  nock.cleanAll();
-  nock.enableNetConnect();
+useNockedWorkspace((w) => {
+  ws = w;
 });
 
 describe("a push that lowers the deploy rule in the Action", () => {

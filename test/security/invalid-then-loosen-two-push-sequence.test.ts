@@ -6,11 +6,11 @@ import {
   deployKey,
   examplePayload,
   loopbackPool,
-  makeWorkspace,
   runnerEnv,
   type Workspace,
 } from "../action/actionHarness.js";
 import { runInProcess } from "../action/inProcessRun.js";
+import { useNockedWorkspace } from "../action/nockedWorkspace.js";
 import {
   commandProbot,
   expectWrite,
@@ -35,16 +35,8 @@ const BROKEN = "apiVersion: hostroot/v1\npolicy: { comands: {} }\n";
 
 describe("in the Action", () => {
   let ws: Workspace;
-  beforeEach(() => {
-    nock.cleanAll();
-    nock.disableNetConnect();
-    nock.enableNetConnect("127.0.0.1");
-    ws = makeWorkspace();
-  });
-  afterEach(() => {
-    ws.cleanup();
-    nock.cleanAll();
-    nock.enableNetConnect();
+  useNockedWorkspace((w) => {
+    ws = w;
   });
 
   it.each([

@@ -1,10 +1,10 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CommandAppOptions } from "../../src/adapters/github/commandOptions.js";
 import {
   commandProbot,
   commentPayload,
   expectWrite,
+  forbiddenExecutor,
   mockToken,
   mockTree,
   pushPayload,
@@ -39,15 +39,11 @@ const CFG = ".github/hostroot.yml";
 const AFTER = "a".repeat(40);
 const BEFORE = "b".repeat(40);
 
-let made = 0;
-const executor: CommandAppOptions["executor"] = () => {
-  made += 1;
-  throw new Error("no executor may be made for this repository");
-};
+const { executor, made, reset } = forbiddenExecutor();
 
 beforeEach(() => {
   resetGithub();
-  made = 0;
+  reset();
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -74,7 +70,7 @@ describe("a repository that lists or names another team's hosts", () => {
     await probot.receive({ id: "1", name: "issue_comment", payload: commentPayload("/status") } as never);
     expect(replies[0]?.body).toMatch(/did not run `\/status`/);
     expect(replies[0]?.body).toMatch(reason);
-    expect(made).toBe(0);
+    expect(made()).toBe(0);
     expect(audits()).toMatchObject([{ outcome: "refused" }]);
   });
 
@@ -97,7 +93,7 @@ describe("a repository that lists or names another team's hosts", () => {
     } as never);
     await operations.idle();
     expect(comments[0]?.body).toMatch(/did not deploy `aaaaaaa`.*is invalid/);
-    expect(made).toBe(0);
+    expect(made()).toBe(0);
     expect(audits()).toMatchObject([{ outcome: "refused" }]);
   });
 });

@@ -1,10 +1,10 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CommandAppOptions } from "../../src/adapters/github/commandOptions.js";
 import {
   commandProbot,
   commentPayload,
   expectWrite,
+  forbiddenExecutor,
   mockPermission,
   mockToken,
   mockTree,
@@ -26,15 +26,11 @@ const BEFORE = "b".repeat(40);
 /** A server config whose only pool is bound to another repository. */
 const OTHERS_ONLY = serverConfigOf(serverConfig(undefined, "[acme/payments]"));
 
-let made = 0;
-const executor: CommandAppOptions["executor"] = () => {
-  made += 1;
-  throw new Error("no executor may be made for this repository");
-};
+const { executor, made, reset } = forbiddenExecutor();
 
 beforeEach(() => {
   resetGithub();
-  made = 0;
+  reset();
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -57,7 +53,7 @@ describe("a repository with no pool of its own", () => {
       expect(replies[0]?.body).toMatch(/did not run `\/status`/);
       expect(replies[0]?.body).toMatch(why);
       expect(replies[0]?.body).toMatch(/validates and plans (here )?but never connects to a host/);
-      expect(made).toBe(0);
+      expect(made()).toBe(0);
       expect(audits()).toMatchObject([{ outcome: "refused", command: "/status" }]);
     },
   );
@@ -73,7 +69,7 @@ describe("a repository with no pool of its own", () => {
       expectWrite("POST", `${REPO}/issues/comments/492700400/reactions`, { id: 1 });
       await probot.receive({ id: "1", name: "issue_comment", payload: commentPayload(command) } as never);
       expect(replies[0]?.body).toMatch(/never connects to a host/);
-      expect(made).toBe(0);
+      expect(made()).toBe(0);
     },
   );
 
@@ -94,7 +90,7 @@ describe("a repository with no pool of its own", () => {
     expect(comments[0]?.body).toMatch(
       /did not deploy `aaaaaaa` \(pushed by @Codertocat\): the App's server config binds no pool of hosts to Codertocat\/Hello-World/,
     );
-    expect(made).toBe(0);
+    expect(made()).toBe(0);
     expect(audits()).toMatchObject([{ outcome: "refused" }]);
   });
 
