@@ -154,3 +154,13 @@ export function formatSlashCommand(command: SlashCommand): string {
   }
   return words.join(" ");
 }
+
+/**
+ * Whether running `command` contacts the pool: every command but `/help`, `/cancel`, and `/plan`
+ * where the thread is a pull request the adapter plans from its head alone. Adapters that cannot
+ * reach hosts (no SSH key, no pool bound) refuse exactly these, before acknowledging.
+ */
+export function reachesHosts(command: SlashCommand, options: { plansPullRequest: boolean }): boolean {
+  if (command.kind === "help" || command.kind === "cancel") return false;
+  return !(command.kind === "plan" && options.plansPullRequest);
+}

@@ -1,5 +1,6 @@
 import { hasErrors } from "../../core/diagnostic.js";
 import { parseConfig } from "../../core/parseConfig.js";
+import { reachesHosts } from "../../core/slashCommands.js";
 import type { AuditEntry } from "../../workflows/commandAudit.js";
 import { OperationRegistry } from "../../workflows/operationRegistry.js";
 import { type CommandPorts, runCommand } from "../../workflows/runCommand.js";
@@ -61,7 +62,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
     // fork's pull request is refused as in the App: a fork's author must not look like a deployer.
     async refusal(command) {
       // Without a key nothing can reach a host: say so now, before the 👀 that promises a run.
-      if (command.kind !== "help" && command.kind !== "cancel") {
+      if (reachesHosts(command, { plansPullRequest: false })) {
         const lacking = missingKey(ctx, "running commands on the hosts");
         if (lacking) return `${lacking}; this workflow passes none, so nothing ran.`;
       }

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import { reachesHosts } from "../../core/slashCommands.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
 import type { CommandPorts } from "../../workflows/runCommand.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
@@ -50,11 +51,7 @@ export function githubCommandPorts(
     permission: () => repoPermission(octokit, repo, login),
     memberOf: (teams) => teamMemberships(octokit, repo, login, teams),
     async refusal(command) {
-      const reachesHosts =
-        command.kind !== "help" &&
-        command.kind !== "cancel" &&
-        !(command.kind === "plan" && issue.pull_request);
-      if (access.kind === "plan-only" && reachesHosts)
+      if (access.kind === "plan-only" && reachesHosts(command, { plansPullRequest: !!issue.pull_request }))
         return `${access.reason}. \`/plan\` in a pull request still shows what merging it would change.`;
       if (command.kind !== "deploy" || !issue.pull_request) return undefined;
       return (await pullRequest()).fromFork ? FORK_DEPLOY : undefined;
