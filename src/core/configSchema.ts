@@ -1,22 +1,13 @@
 import { z } from "zod";
+import { COMMAND_NAMES } from "./commands/commandRegistry.js";
 import { DNS_LABEL } from "./definitionSchema.js";
 
 /** Repository permission levels as GitHub orders them (GitLab's map onto the same names). */
 export const PERMISSION_LEVELS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
 export type PermissionLevel = (typeof PERMISSION_LEVELS)[number];
 
-/** Slash commands and operations that policy can gate. */
-export const COMMAND_NAMES = [
-  "upgrade-hosts",
-  "restart",
-  "status",
-  "affected",
-  "plan",
-  "deploy",
-  "cancel",
-  "help",
-] as const;
-export type CommandName = (typeof COMMAND_NAMES)[number];
+// Command names and their default rules come from the commands' own modules (src/core/commands).
+export { COMMAND_NAMES, type CommandName, DEFAULT_COMMAND_RULES } from "./commands/commandRegistry.js";
 
 // Each segment ends in "/" except maybe the last: one way to match, so no catastrophic backtracking.
 const absPath = z.string().regex(/^\/(?:[^/\0]+\/)*(?:[^/\0]+)?$/, "must be an absolute, normalised path");
@@ -44,21 +35,6 @@ const commandRule = z.strictObject({
   permission: z.enum(PERMISSION_LEVELS).optional().describe("Least repository permission that may run it."),
   teams: z.array(z.string().min(1)).optional().describe("Members of any of these teams may run it."),
 });
-
-/** Ops defaults: read-only commands for readers, changes for maintainers, host upgrades for admins. */
-export const DEFAULT_COMMAND_RULES: Record<CommandName, { permission: PermissionLevel }> = {
-  // `/help` reaches no host and says nothing about the pool: anyone who can comment may ask.
-  help: { permission: "read" },
-  // These reach every host over SSH (and `/plan` in an issue reads the pool's state). On a public
-  // repository every GitHub user has `read`, so `read` would let any stranger fan out SSH sessions.
-  status: { permission: "triage" },
-  affected: { permission: "triage" },
-  plan: { permission: "triage" },
-  deploy: { permission: "maintain" },
-  restart: { permission: "maintain" },
-  cancel: { permission: "maintain" },
-  "upgrade-hosts": { permission: "admin" },
-};
 
 /** The ops-owned file, `.github/hostroot.yml` on the default branch: pool and policy. */
 export const configSchema = z

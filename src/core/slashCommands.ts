@@ -1,95 +1,30 @@
-import { COMMAND_NAMES, type CommandName, DEFAULT_COMMAND_RULES } from "./configSchema.js";
-import { DEBIAN_PACKAGE } from "./debianPackage.js";
-import { DNS_LABEL } from "./definitionSchema.js";
+import {
+  COMMAND_NAMES,
+  COMMANDS,
+  type CommandName,
+  commandSpec,
+  DEFAULT_COMMAND_RULES,
+  type SlashCommand,
+} from "./commands/commandRegistry.js";
+import type { CommandSpec } from "./commands/commandSpec.js";
+import { echo } from "./commands/slashText.js";
 import { editDistance } from "./suggest.js";
 
-/** A Debian package, optionally pinned to one version (`libc6=2.36-9+deb12u4`). */
-export interface PackageSpec {
-  name: string;
-  version?: string;
-}
+export type { SlashCommand } from "./commands/commandRegistry.js";
+export {
+  DNS_LABEL,
+  echo,
+  PACKAGE_NAME,
+  PACKAGE_VERSION,
+  type PackageSpec,
+  PLATFORM_ID,
+  SLASH_LIMITS,
+} from "./commands/slashText.js";
 
-/** One parsed slash command: only values that passed the token rules below ever reach this type. */
-export type SlashCommand =
-  | { kind: "upgrade-hosts"; packages: PackageSpec[]; platform?: string; hosts?: string[]; dryRun: boolean }
-  | { kind: "restart"; target: { kind: "container"; name: string } | { kind: "all" }; host?: string }
-  | { kind: "status"; name?: string }
-  | { kind: "affected"; package: string }
-  | { kind: "plan" }
-  | { kind: "deploy" }
-  | { kind: "cancel" }
-  | { kind: "help" };
-
-/** Debian policy 5.6.1: lowercase letters, digits, `+ - .`; at least two characters. */
-export const PACKAGE_NAME = DEBIAN_PACKAGE;
-/** Debian policy 5.6.12: `[epoch:]upstream[-revision]`, upstream starting with a digit. */
-export const PACKAGE_VERSION = /^(?:[0-9]{1,9}:)?[0-9][A-Za-z0-9.+~]*(?:-[A-Za-z0-9.+~]+)*$/;
-/** Same rule as the pool's platform keys (`debian-12`, `ubuntu-24.04`). */
-export const PLATFORM_ID = /^[a-z0-9][a-z0-9.-]*$/;
-/** Host and container names are DNS labels, as in definitions and the pool. */
-export { DNS_LABEL };
-
-/**
- * Bounds on one command line. Generous for real use (50 packages with versions fit), small enough
- * that a hostile comment cannot make a reply, a lock queue entry or a log line explode.
- */
-export const SLASH_LIMITS = {
-  lineChars: 4000,
-  tokenChars: 200,
-  packages: 50,
-  hosts: 100,
-  /** Echoed user text is cut to this many characters in replies. */
-  echoChars: 60,
-} as const;
-
-/** Usage line and one-line summary of every command, in the order `/help` lists them. */
-export const SLASH_COMMANDS: Record<CommandName, { usage: string; summary: string }> = {
-  "upgrade-hosts": {
-    // Pinned versions (PKG=VERSION) are refused until they are built: /help does not offer them.
-    usage: "/upgrade-hosts PKG... [--platform P] [--hosts h1,h2] [--dry-run]",
-    summary: "Upgrade host packages host by host, then restart the containers that use them.",
-  },
-  restart: {
-    usage: "/restart NAME|--all [--host H]",
-    summary: "Stop and start a container (or all of them), optionally on one host only.",
-  },
-  status: { usage: "/status [NAME]", summary: "Show where containers run and whether they are healthy." },
-  affected: {
-    usage: "/affected PKG",
-    summary: "List the containers that would restart if PKG were upgraded.",
-  },
-  plan: {
-    usage: "/plan",
-    summary: "Show what deploying the default branch would change, without changing it.",
-  },
-  deploy: { usage: "/deploy", summary: "Apply the definitions of the default branch to the pool." },
-  cancel: { usage: "/cancel", summary: "Cancel the operations hostroot is running for this repository." },
-  help: { usage: "/help", summary: "Show this table." },
-};
-
-/**
- * Renders user text so a reply shows it literally: a code span (no markdown, HTML, @mentions or
- * #references inside) whose backtick fence is longer than any run in the text, with non-ASCII and
- * control characters written as `\u{...}` so look-alikes and invisible characters stand out.
- */
-export function echo(text: string, max: number = SLASH_LIMITS.echoChars): string {
-  if (text === "") return "(empty)";
-  let visible = "";
-  let count = 0;
-  for (const c of text) {
-    if (count === max) {
-      visible += "…";
-      break;
-    }
-    visible += /^[\x20-\x7e]$/.test(c) ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-    count++;
-  }
-  const longestRun = Math.max(0, ...(visible.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longestRun + 1);
-  // CommonMark strips one space on each side, which lets content start or end with a backtick.
-  const pad = /^[` ]|[` ]$/.test(visible) ? " " : "";
-  return `${fence}${pad}${visible}${pad}${fence}`;
-}
+/** Usage line and one-line summary of every command, from its module (src/core/commands). */
+export const SLASH_COMMANDS = Object.fromEntries(
+  COMMANDS.map((c) => [c.name, { usage: c.usage, summary: c.summary }]),
+) as Record<CommandName, { usage: string; summary: string }>;
 
 /**
  * The command a mistyped word most likely meant (`upgrade-host`, `Deploy,`, `upgrade`), or
@@ -132,27 +67,8 @@ export function renderHelp(botName: string): string {
 
 /** The canonical text of a command (what a user would type to get exactly this value). */
 export function formatSlashCommand(command: SlashCommand): string {
-  const words: string[] = [`/${command.kind}`];
-  switch (command.kind) {
-    case "upgrade-hosts":
-      for (const p of command.packages)
-        words.push(p.version === undefined ? p.name : `${p.name}=${p.version}`);
-      if (command.platform !== undefined) words.push("--platform", command.platform);
-      if (command.hosts !== undefined) words.push("--hosts", command.hosts.join(","));
-      if (command.dryRun) words.push("--dry-run");
-      break;
-    case "restart":
-      words.push(command.target.kind === "all" ? "--all" : command.target.name);
-      if (command.host !== undefined) words.push("--host", command.host);
-      break;
-    case "status":
-      if (command.name !== undefined) words.push(command.name);
-      break;
-    case "affected":
-      words.push(command.package);
-      break;
-  }
-  return words.join(" ");
+  const spec = commandSpec(command.kind) as CommandSpec<SlashCommand>;
+  return [`/${command.kind}`, ...spec.format(command)].join(" ");
 }
 
 /**
@@ -161,6 +77,5 @@ export function formatSlashCommand(command: SlashCommand): string {
  * reach hosts (no SSH key, no pool bound) refuse exactly these, before acknowledging.
  */
 export function reachesHosts(command: SlashCommand, options: { plansPullRequest: boolean }): boolean {
-  if (command.kind === "help" || command.kind === "cancel") return false;
-  return !(command.kind === "plan" && options.plansPullRequest);
+  return commandSpec(command.kind).reachesHosts(options);
 }

@@ -1,3 +1,4 @@
+import { commandSpec } from "../core/commands/commandRegistry.js";
 import type { Config, PermissionLevel } from "../core/configSchema.js";
 import { escapeMarkdown } from "../core/markdown/escapeMarkdown.js";
 import { plural } from "../core/markdown/plural.js";
@@ -71,10 +72,9 @@ export async function runInBackground(job: BackgroundJob): Promise<void> {
     }
     const head = `⏳ **${bot}** is running ${echo(text, 200)} for @${req.actor.login}`;
     status = await ports.openStatus(`${head} on ${plural(job.hosts, "host")}…`);
-    const sources = await ports.loadSources({
-      atCommit: command.kind === "deploy" || command.kind === "plan",
-    });
-    if (command.kind === "deploy" && sources.errors > 0) {
+    const spec = commandSpec(command.kind);
+    const sources = await ports.loadSources({ atCommit: spec.pinsCommit === true });
+    if (spec.needsValidDefinitions && sources.errors > 0) {
       const reason = `the default branch's definitions have ${plural(sources.errors, "error")}; nothing was deployed. Fix them first (the pull request check lists them).`;
       await status.finish(`**${bot}** did not run ${echo(text, 200)}: ${reason}`);
       await ports.react("-1");

@@ -1,3 +1,4 @@
+import { commandSpec } from "../../core/commands/commandRegistry.js";
 import type { SlashCommand } from "../../core/slashCommands.js";
 import { commandHosts, type PoolCommand, runOperation } from "../../workflows/commandOperation.js";
 import { missingKey, withActionExecutor } from "./actionExecutor.js";
@@ -27,7 +28,7 @@ export async function operationTask(
     ctx.report.summary(markdown);
     return { ...planned, errorCount: v.errors };
   }
-  if (command.kind !== "upgrade-hosts" && command.kind !== "status")
+  if (!commandSpec(command.kind).actionInput || command.kind === "help" || command.kind === "cancel")
     return failed(`${command.kind} is run from a comment, not as an input`);
   const pool: PoolCommand =
     command.kind === "upgrade-hosts" ? { ...command, dryRun: command.dryRun || ctx.inputs.dryRun } : command;
