@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseSlashCommandArgs } from "../../core/slashCommandArgs.js";
 import type { SlashCommand } from "../../core/slashCommands.js";
+import { deploysOnMerge } from "../../workflows/deployOnMerge.js";
 import type { ActionInputs } from "./actionInputs.js";
 
 /** The parts of webhook payloads the Action reads (pull_request, push, issue_comment). */
@@ -96,8 +97,12 @@ export function chooseTask(inputs: ActionInputs, event: ActionEvent): ActionTask
       if (event.name === "issue_comment") return { kind: "comment" };
       const pushToDefault =
         event.name === "push" &&
-        event.payload.ref === `refs/heads/${event.defaultBranch}` &&
-        event.payload.deleted !== true;
+        deploysOnMerge({
+          ref: event.payload.ref ?? "",
+          defaultBranch: event.defaultBranch,
+          deleted: event.payload.deleted === true,
+          after: event.sha,
+        });
       return pushToDefault ? { kind: "deploy", onPush: true } : { kind: "validate" };
     }
     case "validate":
