@@ -1,18 +1,15 @@
 import type { Config, PermissionLevel } from "../core/configSchema.js";
 import { code } from "../core/markdown/escapeMarkdown.js";
-import { plural } from "../core/markdown/plural.js";
-import { renderOperationResult } from "../core/markdown/renderOperationResult.js";
-import { type HostResult, notApplied, type OperationResult } from "../core/operationResult.js";
+import type { HostResult, OperationResult } from "../core/operationResult.js";
 import type { Owner } from "../core/owner.js";
 import type { Plan } from "../core/plan.js";
 import { type Policy, pushPolicy } from "../core/stricterPolicy.js";
 import type { AuditEntry } from "../ports/auditEntry.js";
-import type { CodeHostAccess, DeploymentRecord, DeploymentRecords } from "../ports/codeHost.js";
+import type { CodeHostAccess, DeploymentRecords } from "../ports/codeHost.js";
 import type { ConfigSource, DefaultBranchSources } from "../ports/commandPorts.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { authorizeActor } from "./authorizeActor.js";
-import { auditResult } from "./commandAudit.js";
-import { deploy } from "./deploy.js";
+import { deployMergedCommit } from "./deployMergedCommit.js";
 import type { OperationRegistry } from "./operationRegistry.js";
 
 /** A push, as the code host delivered it. */
@@ -145,77 +142,7 @@ export async function deployOnMerge(
   const { permission } = actor;
   if (auth.kind === "denied") return refuse(auth.reason, "denied", permission);
   const config: Config = { ...current.config, policy };
-  const done = run(push, ports, config, (e) => audit({ permission, ...e }));
+  const done = deployMergedCommit(push, ports, config, (e) => audit({ permission, ...e }));
   ports.operations.track(done);
   return { kind: "started", done };
-}
-
-/** "2 steps not applied on web-1, web-2": what a failed deploy's status says, within GitHub's 140 characters. */
-function failureLine(result: OperationResult): string {
-  const missed = notApplied(result);
-  const hosts = [...new Set(missed.map((m) => m.host))];
-  const what = `${result.outcome}: ${plural(missed.length, "step")} not applied on ${hosts.join(", ")}`;
-  return what.length > 140 ? `${what.slice(0, 139)}…` : what;
-}
-
-/** The background part: record, validate, deploy, report. Never rejects. */
-async function run(
-  push: MergePush,
-  ports: DeployOnMergePorts,
-  config: Config,
-  audit: (entry: Pick<AuditEntry, "outcome"> & Partial<AuditEntry>) => void,
-): Promise<MergeDeployResult> {
-  const sha = push.after;
-  const short = sha.slice(0, 7);
-  const op = ports.operations.start({
-    repo: push.repo,
-    what: `deploy-on-merge of ${short}`,
-    actor: push.pusher.login,
-  });
-  let record: DeploymentRecord | undefined;
-  let executor: RemoteExecutor | undefined;
-  try {
-    record = await ports.deployments?.create(sha, `hostroot deploy of ${short}`);
-    await record?.setStatus("in_progress", `deploying ${short} to the pool`);
-    const sources = await ports.loadSources(sha);
-    if (sources.errors > 0) {
-      const line = `${plural(sources.errors, "error")} in the definitions at ${short}; nothing deployed`;
-      const { issue, url } = await ports.report(
-        `### ❌ deploy refused\n\nThe definitions at ${code(short)} have ${plural(sources.errors, "error")} (see the pull request's check); nothing was deployed.\n`,
-      );
-      await record?.setStatus("failure", line, url);
-      audit({ outcome: "refused", reason: line, ...(issue === undefined ? {} : { issue }) });
-      return { kind: "refused", reason: line };
-    }
-    executor = ports.executor(config);
-    const out = await deploy({
-      config,
-      definitions: sources.definitions,
-      executor,
-      commit: sha,
-      holder: push.holder ?? `deploy-on-merge of ${short} by @${push.pusher.login} in ${push.repo}`,
-      owner: push.owner,
-      signal: op.signal,
-      ...(ports.dryRun ? { dryRun: true } : {}),
-      ...(ports.onHostDone ? { onHostDone: ports.onHostDone } : {}),
-      ...(ports.now ? { now: ports.now } : {}),
-    });
-    const ok = out.result.outcome === "succeeded";
-    const { issue, url } = await ports.report(renderOperationResult(out.result));
-    await record?.setStatus(
-      ok ? "success" : "failure",
-      ok ? out.result.summary : failureLine(out.result),
-      url,
-    );
-    audit({ outcome: "ran", ...auditResult(out.result), ...(issue === undefined ? {} : { issue }) });
-    return { kind: "ran", plan: out.plan, result: out.result };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await record?.setStatus("error", message).catch(() => {});
-    audit({ outcome: "error", reason: message });
-    return { kind: "error", message };
-  } finally {
-    op.done();
-    await executor?.close().catch(() => {});
-  }
 }
