@@ -8,12 +8,20 @@ export interface KeyOptions {
 
 /**
  * Builds the SSH executor for a CLI operation. The key never comes from a repository: a file
- * path given by the operator, or a CI secret in the environment. It is never logged.
+ * path given by the operator, or a CI secret in the environment; without either, the operator's
+ * ssh-agent (`$SSH_AUTH_SOCK`). A passphrase-protected key is decrypted with
+ * `$HOSTROOT_SSH_KEY_PASSPHRASE` (an environment variable, so it never shows in `ps`). Neither key
+ * nor passphrase is ever logged. `sshLog`, when given, receives every SSH-level log and debug line
+ * (`-vv`).
  */
 export function poolExecutor(
   options: KeyOptions,
   env: NodeJS.ProcessEnv,
-  settings: { concurrency: number; commandTimeoutSeconds: number },
+  settings: {
+    concurrency: number;
+    commandTimeoutSeconds: number;
+    sshLog?: (host: string, message: string) => void;
+  },
 ): SshExecutor {
   const source =
     options.key !== undefined
@@ -23,14 +31,25 @@ export function poolExecutor(
         : env.HOSTROOT_SSH_KEY_FILE
           ? { path: env.HOSTROOT_SSH_KEY_FILE }
           : undefined;
-  if (!source) {
+  const agent = env.SSH_AUTH_SOCK || undefined;
+  if (!source && !agent) {
     throw new Error(
-      "no SSH key: pass --key FILE, or set HOSTROOT_SSH_KEY (key text) or HOSTROOT_SSH_KEY_FILE",
+      "no SSH key: pass --key FILE, set HOSTROOT_SSH_KEY (key text) or HOSTROOT_SSH_KEY_FILE, or run ssh-agent (SSH_AUTH_SOCK)",
     );
   }
+  const passphrase = env.HOSTROOT_SSH_KEY_PASSPHRASE;
+  const { sshLog } = settings;
   return new SshExecutor({
-    privateKey: loadPrivateKey(source, env),
+    // An explicit key wins; the agent is used only when no key is named, as `ssh -i` users expect.
+    ...(source ? { privateKey: loadPrivateKey(source, env, passphrase) } : { agent: agent as string }),
+    ...(source && passphrase !== undefined ? { passphrase } : {}),
     maxConcurrentHosts: settings.concurrency,
     commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
+    ...(sshLog
+      ? {
+          logger: (e: { host: string; message: string }) => sshLog(e.host, e.message),
+          debug: sshLog,
+        }
+      : {}),
   });
 }
