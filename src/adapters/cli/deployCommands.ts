@@ -17,6 +17,7 @@ import {
   ownerOption,
   verboseOption,
 } from "./commonOptions.js";
+import { registerKeyscanCommand } from "./keyscanCommand.js";
 import {
   cliOwner,
   currentCommit,
@@ -241,6 +242,8 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         return printResult(io, res, opts.format);
       })(),
     );
+
+  registerKeyscanCommand(hosts, io, result);
 
   // `plan` without --observed reads the hosts over SSH.
   const plan = program.commands.find((c) => c.name() === "plan");

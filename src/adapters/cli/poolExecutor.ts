@@ -23,6 +23,29 @@ export function poolExecutor(
     sshLog?: (host: string, message: string) => void;
   },
 ): SshExecutor {
+  const { sshLog } = settings;
+  return new SshExecutor({
+    ...sshCredentials(options, env),
+    maxConcurrentHosts: settings.concurrency,
+    commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
+    ...(sshLog
+      ? {
+          logger: (e: { host: string; message: string }) => sshLog(e.host, e.message),
+          debug: sshLog,
+        }
+      : {}),
+  });
+}
+
+/** How the CLI authenticates: the key (and its passphrase) from `--key` or the environment, else ssh-agent. */
+export interface SshCredentials {
+  privateKey?: Buffer;
+  passphrase?: string;
+  agent?: string;
+}
+
+/** The operator's credentials, as {@link poolExecutor} describes; throws when there are none. */
+export function sshCredentials(options: KeyOptions, env: NodeJS.ProcessEnv): SshCredentials {
   const source =
     options.key !== undefined
       ? { path: options.key }
@@ -38,18 +61,10 @@ export function poolExecutor(
     );
   }
   const passphrase = env.HOSTROOT_SSH_KEY_PASSPHRASE;
-  const { sshLog } = settings;
-  return new SshExecutor({
-    // An explicit key wins; the agent is used only when no key is named, as `ssh -i` users expect.
-    ...(source ? { privateKey: loadPrivateKey(source, env, passphrase) } : { agent: agent as string }),
-    ...(source && passphrase !== undefined ? { passphrase } : {}),
-    maxConcurrentHosts: settings.concurrency,
-    commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
-    ...(sshLog
-      ? {
-          logger: (e: { host: string; message: string }) => sshLog(e.host, e.message),
-          debug: sshLog,
-        }
-      : {}),
-  });
+  // An explicit key wins; the agent is used only when no key is named, as `ssh -i` users expect.
+  if (!source) return { agent: agent as string };
+  return {
+    privateKey: loadPrivateKey(source, env, passphrase),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+  };
 }
