@@ -18,6 +18,15 @@ const CLEAR_LINE = "\r\x1b[2K";
 const STEP_BEGIN = /::hostroot-step ([A-Za-z0-9][A-Za-z0-9._:-]*) begin/g;
 // Never echo what looks like key material, whatever a lower layer put in a log line.
 const SECRET = /PRIVATE KEY|passphrase/i;
+// C0 and C1 controls and DEL: a host's text (an error, a name in its SSH handshake) must not
+// move the operator's cursor, retitle the terminal or fake a line of hostroot's own.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/** `text` with every control character shown as `\xNN`: one line, printed as it reads. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
 
 /**
  * The CLI's progress on long operations: hosts done, failed and running. On a terminal one live
@@ -105,7 +114,8 @@ export class Progress {
   }
 
   /** A permanent line; on a terminal, printed above the live line, which is drawn again. */
-  private line(text: string): void {
+  private line(raw: string): void {
+    const text = printable(raw);
     if (!this.sink.isTTY) {
       this.sink.write(`${text}\n`);
       return;
@@ -119,7 +129,7 @@ export class Progress {
     if (!this.sink.isTTY) return;
     const names = [...this.running.keys()];
     const shown = names.length > 0 ? `: ${names.join(", ")}` : "";
-    let text = `hostroot ${this.operation}: ${this.counts()}${shown}`;
+    let text = printable(`hostroot ${this.operation}: ${this.counts()}${shown}`);
     const width = (this.sink.columns ?? 80) - 1;
     if (text.length > width) text = `${text.slice(0, Math.max(0, width - 1))}…`;
     this.sink.write(`${CLEAR_LINE}${text}`);
