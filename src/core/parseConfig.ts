@@ -75,7 +75,11 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
           typeof jumpAddress === "string"
             ? ` via jump host ${jumpAddress.toLowerCase()} port ${field(jump, "port") ?? 22}`
             : "";
-        addresses.push({ key: `${address.toLowerCase()} port ${port}${via}`, path: [...at, "address"], host });
+        addresses.push({
+          key: `${address.toLowerCase()} port ${port}${via}`,
+          path: [...at, "address"],
+          host,
+        });
       }
     });
   }
