@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -94,6 +94,39 @@ describe
       const key = readFileSync(lab.info.privateKeyPath, "utf8");
       expect(r.err).not.toContain("PRIVATE KEY");
       expect(r.err).not.toContain(key.split("\n")[1]);
+    });
+
+    it("status authenticates through ssh-agent alone (SSH_AUTH_SOCK, no key named)", async () => {
+      const sock = join(work, "agent.sock");
+      const agent: ChildProcess = spawn("ssh-agent", ["-D", "-a", sock], { stdio: "ignore" });
+      try {
+        for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 20));
+        execFileSync("ssh-add", ["-q", lab.info.privateKeyPath], {
+          env: { SSH_AUTH_SOCK: sock },
+          stdio: "pipe",
+        });
+        const r = await cli(["status"], { HOSTROOT_SSH_KEY_FILE: undefined, SSH_AUTH_SOCK: sock });
+        expect(r.code, r.err).toBe(0);
+        expect(r.err).toMatch(/^h2: succeeded {2}\(/m);
+        // Without the agent's key, the same command cannot log in anywhere.
+        execFileSync("ssh-add", ["-D", "-q"], { env: { SSH_AUTH_SOCK: sock }, stdio: "pipe" });
+        const refused = await cli(["status"], { HOSTROOT_SSH_KEY_FILE: undefined, SSH_AUTH_SOCK: sock });
+        expect(refused.code).toBe(1);
+        expect(refused.err).toMatch(/^h1: unreachable — h1 \(.*\): authentication as root failed/m);
+      } finally {
+        agent.kill();
+      }
+    });
+
+    it("status uses a passphrase-protected copy of the lab key with HOSTROOT_SSH_KEY_PASSPHRASE", async () => {
+      const key = join(work, "protected_key");
+      copyFileSync(lab.info.privateKeyPath, key);
+      execFileSync("ssh-keygen", ["-q", "-p", "-P", "", "-N", "lab passphrase", "-f", key]);
+      const r = await cli(["status", "--key", key], { HOSTROOT_SSH_KEY_PASSPHRASE: "lab passphrase" });
+      expect(r.code, r.err).toBe(0);
+      const without = await cli(["status", "--key", key]);
+      expect(without.code).toBe(2);
+      expect(without.err).toContain("holds a passphrase-protected key: set HOSTROOT_SSH_KEY_PASSPHRASE");
     });
 
     it("hosts keyscan prints each host's key and fingerprint, equal to ssh-keygen -lf of the host's key file", async () => {
