@@ -51,6 +51,11 @@ describe
       writeFileSync(join(work, "hostroot.yml"), stringify(config));
       const prepared = await cli(["hosts", "prepare"]);
       expect(prepared.code, prepared.out + prepared.err).toBe(0);
+      // hosts prepare reports its progress as every pool operation does.
+      expect(prepared.err.trimEnd().split("\n").sort()).toEqual([
+        expect.stringMatching(/^h1: succeeded {2}\([12] done, 0 failed, [01] running\)$/),
+        expect.stringMatching(/^h2: succeeded {2}\([12] done, 0 failed, [01] running\)$/),
+      ]);
     }, 1_200_000);
 
     afterAll(async () => {
@@ -94,6 +99,17 @@ describe
       const key = readFileSync(lab.info.privateKeyPath, "utf8");
       expect(r.err).not.toContain("PRIVATE KEY");
       expect(r.err).not.toContain(key.split("\n")[1]);
+    });
+
+    it("restart and affected report per-host progress too", async () => {
+      const restarted = await cli(["restart", "billing-api"]);
+      expect(restarted.code, restarted.err).toBe(0);
+      expect(restarted.err).toMatch(/^h1: succeeded {2}\(\d done, 0 failed, \d running\)$/m);
+      expect(restarted.err).toMatch(/^h2: succeeded {2}\(\d done, 0 failed, \d running\)$/m);
+      const affected = await cli(["affected", lab.info.demoPackage, "-v"]);
+      expect(affected.code, affected.err).toBe(0);
+      expect(affected.err).toMatch(/^h1: runs a \d+-byte script/m);
+      expect(affected.err).toMatch(/^h2: succeeded {2}\(\d done, 0 failed, \d running\)$/m);
     });
 
     it("status authenticates through ssh-agent alone (SSH_AUTH_SOCK, no key named)", async () => {

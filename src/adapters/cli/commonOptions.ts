@@ -15,7 +15,10 @@ export function configOption(io: CliIo): Option {
 
 /** `--key FILE`: the deploy key; see poolExecutor for the environment fallbacks. */
 export function keyOption(): Option {
-  return new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
+  return new Option(
+    "--key <file>",
+    "SSH private key (else $HOSTROOT_SSH_KEY, $HOSTROOT_SSH_KEY_FILE or ssh-agent; passphrase in $HOSTROOT_SSH_KEY_PASSPHRASE)",
+  );
 }
 
 /** `--format` of the pool operations: text, json (the OperationResult) or markdown. */
