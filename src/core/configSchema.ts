@@ -20,6 +20,20 @@ const hostKey = z
     "must be an OpenSSH public key line like 'ssh-ed25519 AAAA...'",
   );
 
+/**
+ * An SSH jump host (OpenSSH's ProxyJump): hostroot connects to it first and reaches the pool host
+ * through a forwarded TCP channel, so pool hosts need no sshd reachable from the operator. Its
+ * host key is pinned like every host's; it authenticates with the same deploy key.
+ */
+const jumpHost = z
+  .strictObject({
+    address: z.string().min(1).describe("IP address or DNS name of the jump host's sshd."),
+    port: z.int().min(1).max(65535).default(22),
+    user: z.string().min(1).default("root"),
+    hostKey: hostKey.describe("The jump host's pinned SSH host public key."),
+  })
+  .describe("Reach the host through this SSH jump host (ProxyJump).");
+
 const host = z.strictObject({
   name: z.string().regex(DNS_LABEL, "must be a DNS label"),
   address: z.string().min(1).describe("IP address or DNS name to reach the host's sshd."),
@@ -29,6 +43,7 @@ const host = z.strictObject({
   labels: z.record(z.string(), z.string()).default({}),
   capacity: z.int().min(1).default(100).describe("Most containers this host may run."),
   lxcPath: absPath.default("/var/lib/lxc"),
+  jumpHost: jumpHost.optional(),
 });
 
 const commandRule = z.strictObject({
@@ -44,7 +59,12 @@ export const configSchema = z
       platforms: z
         .record(
           z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "must be a platform id like debian-12"),
-          z.strictObject({ hosts: z.array(host).min(1) }),
+          z.strictObject({
+            hosts: z.array(host).min(1),
+            jumpHost: jumpHost
+              .optional()
+              .describe("Jump host for every host of the platform without its own."),
+          }),
         )
         .describe("Platform id -> its hosts. Every host of a platform runs that reference distro."),
     }),
@@ -98,12 +118,18 @@ export const configSchema = z
 
 /** The config after defaults are applied. */
 export type Config = z.output<typeof configSchema>;
-/** One host of the pool, with its platform attached for convenience. */
+/** An SSH jump host, after defaults. */
+export type JumpHost = z.output<typeof jumpHost>;
+/** One host of the pool, with its platform (and its platform's jump host, if it has none of its own) attached. */
 export type PoolHost = z.output<typeof host> & { platform: string };
 
 /** All hosts of the pool, flattened, in file order. */
 export function poolHosts(config: Config): PoolHost[] {
   return Object.entries(config.pool.platforms).flatMap(([platform, p]) =>
-    p.hosts.map((h) => ({ ...h, platform })),
+    p.hosts.map((h) => {
+      // A host's own jump host wins over its platform's; a host without either connects directly.
+      const jump = h.jumpHost ?? p.jumpHost;
+      return { ...h, platform, ...(jump ? { jumpHost: jump } : {}) };
+    }),
   );
 }

@@ -57,6 +57,7 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
   for (const [platform, p] of entries(platforms)) {
     const hosts = field(p, "hosts");
     if (!Array.isArray(hosts)) continue;
+    const platformJump = field(p, "jumpHost");
     hosts.forEach((h, i) => {
       const at: ValuePath = ["pool", "platforms", platform, "hosts", i];
       const name = field(h, "name");
@@ -66,8 +67,19 @@ export function configRules(located: Located<unknown>): Diagnostic[] {
       if (typeof name === "string") names.push({ key: name, path: [...at, "name"], host });
       out.push(...lxcPathRule(located, [...at, "lxcPath"], field(h, "lxcPath"), host));
       if (typeof address === "string" && typeof port === "number") {
-        // DNS names are case-insensitive; the port is part of the identity (several sshd per machine).
-        addresses.push({ key: `${address.toLowerCase()} port ${port}`, path: [...at, "address"], host });
+        // DNS names are case-insensitive; the port is part of the identity (several sshd per machine),
+        // and so is the jump host: private networks behind two jump hosts may reuse addresses.
+        const jump = field(h, "jumpHost") ?? platformJump;
+        const jumpAddress = field(jump, "address");
+        const via =
+          typeof jumpAddress === "string"
+            ? ` via jump host ${jumpAddress.toLowerCase()} port ${field(jump, "port") ?? 22}`
+            : "";
+        addresses.push({
+          key: `${address.toLowerCase()} port ${port}${via}`,
+          path: [...at, "address"],
+          host,
+        });
       }
     });
   }

@@ -86,6 +86,42 @@ describe("parseConfig", () => {
     );
   });
 
+  it("reads jump hosts per platform and per host; one private address behind two jump hosts is two hosts", () => {
+    const text = `apiVersion: hostroot/v1
+pool:
+  platforms:
+    debian-12:
+      jumpHost: { address: bastion-a.example.net, hostKey: ${KEY} }
+      hosts:
+        - { name: a, address: 10.0.0.5, hostKey: ${KEY} }
+        - { name: b, address: 10.0.0.5, hostKey: ${KEY}, jumpHost: { address: bastion-b.example.net, port: 2222, user: jump, hostKey: ${KEY} } }
+        - { name: c, address: 10.0.0.5, hostKey: ${KEY} }
+`;
+    const { config, diagnostics } = parseConfig("c.yml", text);
+    // a and c are one machine behind bastion-a; b is another machine behind bastion-b.
+    expect(diagnostics.map((d) => [d.rule, d.line])).toEqual([
+      ["config/duplicate-address", 7],
+      ["config/duplicate-address", 9],
+    ]);
+    expect(diagnostics[0]?.message).toBe(
+      "host 'a' uses address 10.0.0.5 port 22 via jump host bastion-a.example.net port 22, as does 'c' (line 9); each host needs its own address and port",
+    );
+    expect(config).toBeUndefined();
+    const fixed = parseConfig(
+      "c.yml",
+      text.replace("- { name: c, address: 10.0.0.5", "- { name: c, address: 10.0.0.6"),
+    );
+    expect(fixed.diagnostics).toEqual([]);
+    const [a, b] = fixed.config?.value.pool.platforms["debian-12"]?.hosts ?? [];
+    expect(a?.jumpHost).toBeUndefined();
+    expect(b?.jumpHost).toEqual({ address: "bastion-b.example.net", port: 2222, user: "jump", hostKey: KEY });
+    expect(fixed.config?.value.pool.platforms["debian-12"]?.jumpHost).toMatchObject({
+      address: "bastion-a.example.net",
+      port: 22,
+      user: "root",
+    });
+  });
+
   it.each([
     ["/srv/containers", "relative to the repository root"],
     ["C:\\containers", "relative to the repository root"],

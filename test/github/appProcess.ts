@@ -17,7 +17,7 @@ const KEY = generateKeyPairSync("rsa", {
 /** How a start ended: the process exited, or the server said it is listening. */
 export type Started =
   | { kind: "exited"; code: number | null; output: string }
-  | { kind: "listening"; url: string };
+  | { kind: "listening"; url: string; port: number; output: () => string };
 
 /** App processes started by {@link startApp}; the caller kills those still running. */
 export const appProcesses: ChildProcess[] = [];
@@ -33,11 +33,17 @@ async function freePort(): Promise<number> {
 /**
  * Starts the App as `npm start` does (`probot run` on the app module, here through tsx so the
  * sources are tested) in `cwd`, with only PATH, an app id and key, a port, GitHub's API at
- * `apiHost` (Probot's GHE_HOST) and `env`; resolves once it listens or exits.
+ * `apiHost` (Probot's GHE_HOST) and `env`; resolves once it listens or exits. `command` (argv
+ * after `node`) runs another start command instead, e.g. the Dockerfile's.
  */
-export async function startApp(cwd: string, apiHost: string, env: Record<string, string>): Promise<Started> {
+export async function startApp(
+  cwd: string,
+  apiHost: string,
+  env: Record<string, string>,
+  command: string[] = ["--import", TSX, PROBOT, "run", APP],
+): Promise<Started> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", TSX, PROBOT, "run", APP], {
+  const child = spawn(process.execPath, command, {
     cwd,
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -56,7 +62,8 @@ export async function startApp(cwd: string, apiHost: string, env: Record<string,
   return new Promise<Started>((done) => {
     const seen = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/Listening on http/.test(output)) done({ kind: "listening", url: `http://127.0.0.1:${port}` });
+      if (/Listening on http/.test(output))
+        done({ kind: "listening", url: `http://127.0.0.1:${port}`, port, output: () => output });
     };
     child.stdout.on("data", seen);
     child.stderr.on("data", seen);

@@ -282,7 +282,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
       return { code, stdout, stderr };
     };
     const dry = await cli("upgrade-hosts", "demo-libfoo", "--dry-run", "--hosts", "h2", "--definitions", dir);
-    expect(dry.stderr).toBe("h2: succeeded\n");
+    expect(dry.stderr).toBe("h2: succeeded  (1 done, 0 failed, 0 running)\n");
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(
       "upgrade-hosts succeeded (dry run): dry run: upgrade demo-libfoo on h2: succeeded (1 succeeded)",

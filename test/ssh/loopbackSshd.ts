@@ -90,7 +90,7 @@ function descendants(pid: number): number[] {
  * Starts `/usr/sbin/sshd -D -e` on 127.0.0.1 and a free high port, with a fresh host key and an
  * authorized client key, all in a temp dir. Needs root (sshd privilege separation) and OpenSSH.
  */
-export async function startLoopbackSshd(): Promise<LoopbackSshd> {
+export async function startLoopbackSshd(options: { extraConfig?: string[] } = {}): Promise<LoopbackSshd> {
   const dir = mkdtempSync(join(tmpdir(), "hostroot-sshd-"));
   // sshd refuses to start without its privilege-separation directory.
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
@@ -110,6 +110,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
     "PasswordAuthentication no",
     "KbdInteractiveAuthentication no",
     "MaxStartups 100:30:200",
+    ...(options.extraConfig ?? []),
     "",
   ].join("\n");
   writeFileSync(join(dir, "sshd_config"), config);

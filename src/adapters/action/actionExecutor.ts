@@ -19,7 +19,7 @@ export function missingKey(ctx: TaskContext, what: string): string | undefined {
 export function sshExecutor(ctx: TaskContext, config: Config): SshExecutor {
   const variable = ctx.inputs.sshKeyVariable;
   if (!variable) throw new Error("sshExecutor without an ssh-key input");
-  return executorFor({ env: variable }, config.policy.rollout, ctx.env);
+  return executorFor({ key: { env: variable } }, config.policy.rollout, ctx.env);
 }
 
 /** Runs `work` with {@link sshExecutor}, closed afterwards. */

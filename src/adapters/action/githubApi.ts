@@ -1,3 +1,6 @@
+import * as core from "@actions/core";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
 import type { CodeHostAccess, CodeHostComments, CodeHostCommits } from "../../ports/codeHost.js";
@@ -23,20 +26,56 @@ export interface GithubApi
 }
 
 /**
+ * Octokit as Probot builds it: server errors (5xx) are retried (3 times, 1, 4, 9 s apart), a
+ * rate limit waits as GitHub's `retry-after` or reset header says, and writes are spaced as
+ * GitHub asks of integrations.
+ */
+const ActionOctokit = Octokit.plugin(retry, throttling);
+
+/** How long "one second" of a retry or rate-limit wait is; tests make it short. */
+export interface GithubApiPacing {
+  retryAfterBaseValue?: number;
+  /** Told each time a rate limit makes a request wait (default: a workflow warning). */
+  onWait?: (message: string) => void;
+}
+
+/** A primary rate limit resets within the hour: worth waiting for only when it is close. */
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+
+/**
  * GitHub's REST API for `owner/name` with the workflow's token. The permission is the
  * repository role GitHub reports (`role_name`: admin, maintain, write, triage, read; else the
  * legacy `permission`); `author_association` in the event is not a permission and is not used.
  */
-export function githubApi(token: string, apiUrl: string, repository: string): GithubApi {
+export function githubApi(
+  token: string,
+  apiUrl: string,
+  repository: string,
+  pacing: GithubApiPacing = {},
+): GithubApi {
   const [owner = "", repo = ""] = repository.split("/", 2);
   // Failed requests are handled here (a 404 is an answer) or rethrown with their message: no
   // second report of them from Octokit's request log.
   const quiet = () => {};
-  const octokit = new Octokit({
+  const base = pacing.retryAfterBaseValue ?? 1000;
+  const waitFor =
+    (kind: string, limit: number) =>
+    (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+      if (count >= 2 || after > limit) return false;
+      (pacing.onWait ?? core.warning)(`${kind} on ${options.method} ${options.url}: retrying in ${after} s`);
+      return true;
+    };
+  const octokit = new ActionOctokit({
     auth: token,
     baseUrl: apiUrl,
     userAgent: "hostroot-action",
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+    retry: { retryAfterBaseValue: base },
+    throttle: {
+      retryAfterBaseValue: base,
+      onRateLimit: waitFor("GitHub rate limit", MAX_RATE_LIMIT_WAIT_SECONDS),
+      onSecondaryRateLimit: waitFor("GitHub secondary rate limit", Number.POSITIVE_INFINITY),
+    },
   });
   return {
     permission: (username) => repoPermission(octokit, { owner, repo }, username),

@@ -6,6 +6,8 @@ export interface CliIo {
   /** Directory relative paths are resolved against. */
   cwd: string;
   stdoutStream?: NodeJS.WriteStream;
+  /** Whether stderr is a terminal (and how wide) decides how progress is drawn. */
+  stderrStream?: { isTTY?: boolean; columns?: number };
 }
 
 /** The real process streams. */
@@ -16,6 +18,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutStream: process.stdout,
+    stderrStream: process.stderr,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Option } from "commander";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { OPERATION_FORMATS } from "./operationContext.js";
+import { Progress, type Verbosity } from "./progress.js";
 
 /** Where ops keep the pool and policy, on the repository's default branch. */
 export const DEFAULT_CONFIG = ".github/hostroot.yml";
@@ -14,7 +15,10 @@ export function configOption(io: CliIo): Option {
 
 /** `--key FILE`: the deploy key; see poolExecutor for the environment fallbacks. */
 export function keyOption(): Option {
-  return new Option("--key <file>", "SSH private key (else $HOSTROOT_SSH_KEY or $HOSTROOT_SSH_KEY_FILE)");
+  return new Option(
+    "--key <file>",
+    "SSH private key (else $HOSTROOT_SSH_KEY, $HOSTROOT_SSH_KEY_FILE or ssh-agent; passphrase in $HOSTROOT_SSH_KEY_PASSPHRASE)",
+  );
 }
 
 /** `--format` of the pool operations: text, json (the OperationResult) or markdown. */
@@ -67,4 +71,25 @@ export function ownerOption(): Option {
 /** `--owner-name NAME`: the owner's readable name (default `$HOSTROOT_OWNER_NAME`, else the id's). */
 export function ownerNameOption(): Option {
   return new Option("--owner-name <name>", "owning repository's name, e.g. acme/billing");
+}
+
+/** `-v`: what runs on which host; `-vv`: SSH-level logs too. Counted, at most 2. */
+export function verboseOption(): Option {
+  return new Option("-v, --verbose", "show what runs on which host; twice: SSH-level logs")
+    .argParser((_v: string, previous: number) => Math.min(2, previous + 1))
+    .default(0);
+}
+
+/** The progress reporter of one pool operation, on stderr (stdout stays the report). */
+export function cliProgress(io: CliIo, operation: string, verbose: number | undefined): Progress {
+  const stream = io.stderrStream;
+  return new Progress(
+    {
+      write: (t) => io.stderr(t),
+      ...(stream?.isTTY ? { isTTY: true } : {}),
+      ...(stream?.columns ? { columns: stream.columns } : {}),
+    },
+    operation,
+    Math.min(2, Math.max(0, verbose ?? 0)) as Verbosity,
+  );
 }

@@ -7,6 +7,7 @@ import { prepareHosts } from "../../workflows/prepareHosts.js";
 import { restart } from "../../workflows/restart.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import {
+  cliProgress,
   configOption,
   guarded,
   keyOption,
@@ -14,7 +15,9 @@ import {
   operationFormatOption,
   ownerNameOption,
   ownerOption,
+  verboseOption,
 } from "./commonOptions.js";
+import { registerKeyscanCommand } from "./keyscanCommand.js";
 import {
   cliOwner,
   currentCommit,
@@ -44,6 +47,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .argument("[paths...]", "definition files or directories (default: the policy's definitionsPath)")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--commit <sha>", "commit recorded in state files (default: git HEAD, or none)")
     .option("--dry-run", "plan and list the steps; write nothing")
     .addOption(format())
@@ -55,16 +59,23 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
         const commit = currentCommit(io, opts.commit);
-        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
-          deploy({
-            config: outcome.config.value,
-            definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
-            executor,
-            commit,
-            holder: holderName(io, `deploy${commit ? ` of ${commit.slice(0, 12)}` : ""}`),
-            owner: cliOwner(io, opts),
-            dryRun: opts.dryRun === true,
-          }),
+        const progress = cliProgress(io, "deploy", opts.verbose);
+        const out = await withExecutor(
+          io,
+          opts.key,
+          outcome.config,
+          (executor) =>
+            deploy({
+              config: outcome.config.value,
+              definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+              executor,
+              commit,
+              holder: holderName(io, `deploy${commit ? ` of ${commit.slice(0, 12)}` : ""}`),
+              owner: cliOwner(io, opts),
+              dryRun: opts.dryRun === true,
+              onHostDone: progress.hostDone,
+            }),
+          progress,
         );
         if (opts.format === "text") io.stdout(formatPlanText(out.plan));
         return printResult(io, out.result, opts.format);
@@ -77,6 +88,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .argument("[name]", "only this container")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--packages <list>", "host packages to report, also as seen from inside each container (p1,p2)")
     .addOption(new Option("-f, --format <format>", "output format").choices(STATUS_FORMATS).default("text"))
     .action((name: string | undefined, opts) =>
@@ -90,8 +102,18 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         const loaded = await loadSources(io, opts.config, [], false);
         if (loaded.kind === "exit") return loaded.code;
         const cfg = loaded.outcome.config;
-        const seen = await withExecutor(io, opts.key, cfg, (executor) =>
-          observePool(executor, cfg.value, { packages, ...(name ? { container: name } : {}) }),
+        const progress = cliProgress(io, "status", opts.verbose);
+        const seen = await withExecutor(
+          io,
+          opts.key,
+          cfg,
+          (executor) =>
+            observePool(executor, cfg.value, {
+              packages,
+              ...(name ? { container: name } : {}),
+              onHostDone: progress.hostDone,
+            }),
+          progress,
         );
         if (opts.format === "observed") {
           io.stdout(`${JSON.stringify(seen.observed, null, 2)}\n`);
@@ -109,6 +131,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .option("--host <host>", "only on this host")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--dry-run", "list the steps; write nothing")
     .addOption(format())
     .addOption(ownerOption())
@@ -122,17 +145,24 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         const loaded = await loadSources(io, opts.config, [], false);
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
-        const res = await withExecutor(io, opts.key, outcome.config, (executor) =>
-          restart({
-            config: outcome.config.value,
-            definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
-            executor,
-            target: name === undefined ? { all: true } : { name },
-            ...(opts.host ? { host: opts.host } : {}),
-            holder: holderName(io, `restart of ${name ?? "all containers"}`),
-            owner: cliOwner(io, opts),
-            dryRun: opts.dryRun === true,
-          }),
+        const progress = cliProgress(io, "restart", opts.verbose);
+        const res = await withExecutor(
+          io,
+          opts.key,
+          outcome.config,
+          (executor) =>
+            restart({
+              config: outcome.config.value,
+              definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
+              executor,
+              target: name === undefined ? { all: true } : { name },
+              ...(opts.host ? { host: opts.host } : {}),
+              holder: holderName(io, `restart of ${name ?? "all containers"}`),
+              owner: cliOwner(io, opts),
+              dryRun: opts.dryRun === true,
+              onHostDone: progress.hostDone,
+            }),
+          progress,
         );
         return printResult(io, res, opts.format);
       })(),
@@ -145,6 +175,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .requiredOption("--host <host>", "the host it runs on")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .addOption(ownerOption())
     .addOption(ownerNameOption())
     .addOption(format())
@@ -157,15 +188,21 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         const loaded = await loadSources(io, opts.config, [], false);
         if (loaded.kind === "exit") return loaded.code;
         const cfg = loaded.outcome.config;
-        const res = await withExecutor(io, opts.key, cfg, (executor) =>
-          adoptContainer({
-            config: cfg.value,
-            executor,
-            host: opts.host,
-            name,
-            owner: cliOwner(io, opts),
-            holder: holderName(io, `adopt of ${name}`),
-          }),
+        const progress = cliProgress(io, "adopt", opts.verbose);
+        const res = await withExecutor(
+          io,
+          opts.key,
+          cfg,
+          (executor) =>
+            adoptContainer({
+              config: cfg.value,
+              executor,
+              host: opts.host,
+              name,
+              owner: cliOwner(io, opts),
+              holder: holderName(io, `adopt of ${name}`),
+            }),
+          progress,
         );
         return printResult(io, res, opts.format);
       })(),
@@ -177,6 +214,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .description("make hosts ready: LXC, read-only bind of / as the lower layer, bridges, lock dir")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--install", "apt-get install lxc where it is missing (default: report it)")
     .option("--hosts <list>", "only these hosts (h1,h2)")
     .option("--dry-run", "list the steps; connect to no host")
@@ -186,6 +224,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
         const loaded = await loadSources(io, opts.config, [], false);
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
+        const progress = cliProgress(io, "hosts prepare", opts.verbose);
         const run = (executor?: Parameters<typeof prepareHosts>[0]["executor"]) =>
           prepareHosts({
             config: outcome.config.value,
@@ -195,26 +234,35 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             ...(opts.hosts ? { hosts: list(opts.hosts) } : {}),
             holder: holderName(io, "hosts prepare"),
             dryRun: opts.dryRun === true,
+            onHostDone: progress.hostDone,
           });
-        const res = opts.dryRun ? await run() : await withExecutor(io, opts.key, outcome.config, run);
+        const res = opts.dryRun
+          ? await run()
+          : await withExecutor(io, opts.key, outcome.config, run, progress);
         return printResult(io, res, opts.format);
       })(),
     );
+
+  registerKeyscanCommand(hosts, io, result);
 
   // `plan` without --observed reads the hosts over SSH.
   const plan = program.commands.find((c) => c.name() === "plan");
   if (plan) {
     plan.addOption(key());
+    plan.addOption(verboseOption());
     plan.action((paths: string[], opts) =>
       guard(() =>
         planCommand(io, paths, opts, async (outcome) => {
           if (!outcome.config) throw new Error("no config");
           const cfg = outcome.config;
+          const progress = cliProgress(io, "plan", opts.verbose);
           return withExecutor(
             io,
             opts.key,
             cfg,
-            async (executor) => (await observePool(executor, cfg.value)).observed,
+            async (executor) =>
+              (await observePool(executor, cfg.value, { onHostDone: progress.hostDone })).observed,
+            progress,
           );
         }),
       )(),

@@ -11,6 +11,7 @@ import type { ValidationOutcome } from "../../workflows/validateSources.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { formatOperationText } from "./operationText.js";
 import { poolExecutor } from "./poolExecutor.js";
+import type { Progress } from "./progress.js";
 import { validateCheckout } from "./validateCheckout.js";
 
 /** Output formats of the operations (deploy, restart, hosts prepare). */
@@ -81,21 +82,28 @@ export function holderName(io: CliIo, what: string): string {
   return `${what} by ${io.env.USER ?? io.env.LOGNAME ?? "someone"}@${hostname()} (hostroot CLI pid ${process.pid})`;
 }
 
-/** Runs `work` with an SSH executor built from `--key` or the environment, closed afterwards. */
+/**
+ * Runs `work` with an SSH executor built from `--key` or the environment, closed afterwards. With
+ * `progress`, every command is reported to it (hosts running, `-v`: what runs where) and so are
+ * SSH-level logs at `-vv`; its live line is cleared before this returns.
+ */
 export async function withExecutor<T>(
   io: CliIo,
   key: string | undefined,
   config: ValidationOutcome["config"] & object,
   work: (executor: RemoteExecutor) => Promise<T>,
+  progress?: Progress,
 ): Promise<T> {
   const { concurrency, commandTimeoutSeconds } = config.value.policy.rollout;
   const executor = poolExecutor(key === undefined ? {} : { key }, io.env, {
     concurrency,
     commandTimeoutSeconds,
+    ...(progress && progress.verbosity >= 2 ? { sshLog: progress.sshLog } : {}),
   });
   try {
-    return await work(executor);
+    return await work(progress ? progress.track(executor) : executor);
   } finally {
+    progress?.finish();
     await executor.close();
   }
 }

@@ -1,14 +1,15 @@
 import type { Command } from "commander";
-import type { HostResult } from "../../core/operationResult.js";
 import { affected } from "../../workflows/affected.js";
 import { type UpgradeHostsOutcome, upgradeHosts } from "../../workflows/upgradeHosts.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import {
+  cliProgress,
   configOption,
   guarded,
   keyOption,
   commaList as list,
   operationFormatOption,
+  verboseOption,
 } from "./commonOptions.js";
 import {
   holderName,
@@ -44,11 +45,6 @@ function finish(io: CliIo, out: UpgradeHostsOutcome, format: (typeof OPERATION_F
   return printResult(io, out.result, format, notes);
 }
 
-/** One progress line per host on stderr, as hosts finish (stdout stays the report). */
-const progress = (io: CliIo) => (h: HostResult) => {
-  io.stderr(`${h.host}: ${h.outcome}${h.error ? ` — ${h.error}` : ""}\n`);
-};
-
 /** Registers `upgrade-hosts` and `affected`. */
 export function registerUpgradeCommands(program: Command, io: CliIo, result: { code: number }): void {
   const config = () => configOption(io);
@@ -64,6 +60,7 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
     .argument("<packages...>", "Debian packages to upgrade (only ones already installed)")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--platform <platform>", "only hosts of this platform")
     .option("--hosts <names>", "only these hosts (comma-separated)", list)
     .option(
@@ -86,20 +83,26 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
           io.stderr("hostroot: --dpkg-lock-timeout must be a whole number of seconds\n");
           return EXIT.usage;
         }
-        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
-          upgradeHosts(
-            {
-              config: outcome.config.value,
-              packages,
-              ...(opts.platform === undefined ? {} : { platform: opts.platform }),
-              ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
-              dryRun: opts.dryRun === true,
-              definitions: outcome.definitions.map((d) => d.value),
-              ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
-              holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),
-            },
-            { executor, onHostDone: progress(io) },
-          ),
+        const progress = cliProgress(io, "upgrade-hosts", opts.verbose);
+        const out = await withExecutor(
+          io,
+          opts.key,
+          outcome.config,
+          (executor) =>
+            upgradeHosts(
+              {
+                config: outcome.config.value,
+                packages,
+                ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+                ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
+                dryRun: opts.dryRun === true,
+                definitions: outcome.definitions.map((d) => d.value),
+                ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
+                holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),
+              },
+              { executor, onHostDone: progress.hostDone },
+            ),
+          progress,
         );
         return finish(io, out, opts.format);
       })(),
@@ -111,6 +114,7 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
     .argument("<packages...>", "Debian packages")
     .addOption(config())
     .addOption(key())
+    .addOption(verboseOption())
     .option("--platform <platform>", "only hosts of this platform")
     .option("--hosts <names>", "only these hosts (comma-separated)", list)
     .addOption(format())
@@ -119,17 +123,23 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
         const loaded = await loadSources(io, opts.config, [], false);
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
-        const out = await withExecutor(io, opts.key, outcome.config, (executor) =>
-          affected(
-            {
-              config: outcome.config.value,
-              packages,
-              ...(opts.platform === undefined ? {} : { platform: opts.platform }),
-              ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
-              holder: holderName(io, `affected ${packages.join(" ")}`),
-            },
-            { executor },
-          ),
+        const progress = cliProgress(io, "affected", opts.verbose);
+        const out = await withExecutor(
+          io,
+          opts.key,
+          outcome.config,
+          (executor) =>
+            affected(
+              {
+                config: outcome.config.value,
+                packages,
+                ...(opts.platform === undefined ? {} : { platform: opts.platform }),
+                ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
+                holder: holderName(io, `affected ${packages.join(" ")}`),
+              },
+              { executor, onHostDone: progress.hostDone },
+            ),
+          progress,
         );
         return finish(io, out, opts.format);
       })(),

@@ -1,5 +1,6 @@
 import type { Probot } from "probot";
 import { registerCommandHandlers } from "./commandHandlers.js";
+import { CHECK_RERUN_EVENTS, onCheckRerequested } from "./onCheckRerequested.js";
 import { onPullRequest, PULL_REQUEST_EVENTS } from "./onPullRequest.js";
 import { requireWebhookSecret } from "./requireWebhookSecret.js";
 import { loadServerConfig, SERVER_CONFIG_VARIABLE } from "./serverConfig.js";
@@ -21,5 +22,6 @@ export default async function hostrootApp(app: Probot): Promise<void> {
       `hostroot: ${SERVER_CONFIG_VARIABLE} is not set: pull requests are validated and planned, no host is ever contacted`,
     );
   app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, server));
+  app.on([...CHECK_RERUN_EVENTS], (context) => onCheckRerequested(context, server));
   registerCommandHandlers(app, server ? { server } : {});
 }

@@ -27,6 +27,26 @@ export async function onPullRequest(
   server?: ServerConfig,
 ): Promise<void> {
   const { pull_request: pr, repository } = context.payload;
+  await validatePullRequestHead(context, pr, repository, server);
+}
+
+/** What {@link validatePullRequestHead} reads of a pull request, as webhooks and the REST API give it. */
+export interface PullRequestLike {
+  number: number;
+  head: { sha: string; repo?: { id: number } | null };
+  base: { repo: { id: number } };
+}
+
+/**
+ * Validates and plans one pull request's head commit, as {@link onPullRequest} does; also used
+ * when someone presses "Re-run" on the check (see onCheckRerequested).
+ */
+export async function validatePullRequestHead(
+  context: Context,
+  pr: PullRequestLike,
+  repository: { default_branch: string; html_url: string; full_name: string },
+  server?: ServerConfig,
+): Promise<void> {
   const ref: PullRequestRef = {
     number: pr.number,
     headSha: pr.head.sha,

@@ -23,7 +23,7 @@ export function poolExecutor(
     );
   const { file, env: variable } = pool.sshKey;
   return executorFor(
-    file !== undefined ? { path: file } : { env: variable as string },
+    { key: file !== undefined ? { path: file } : { env: variable as string } },
     config.policy.rollout,
     env,
   );

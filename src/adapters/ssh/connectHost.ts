@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { Client } from "ssh2";
 import type { PoolHost } from "../../core/configSchema.js";
 import { HostUnreachableError } from "../../ports/remoteExecutor.js";
@@ -5,7 +6,14 @@ import { hostKeyAlgorithms, parsePinnedHostKey, sha256Fingerprint } from "./host
 
 /** Connection parameters taken from the executor's options. */
 export interface ConnectSettings {
-  privateKey: string | Buffer;
+  /** The deploy key; absent when `agent` alone authenticates. */
+  privateKey?: string | Buffer;
+  /** Decrypts a passphrase-protected `privateKey`. */
+  passphrase?: string;
+  /** ssh-agent's socket (`$SSH_AUTH_SOCK`): its keys are tried after `privateKey`. */
+  agent?: string;
+  /** ssh2's protocol-level debug lines (`-vv`); they carry no key material. */
+  debug?: (message: string) => void;
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
@@ -17,9 +25,54 @@ export interface ConnectSettings {
  * the raw key blob; never trusted on first use). Every way it can fail becomes a
  * {@link HostUnreachableError} naming host, address and port: `host-key` (with the expected and the
  * presented SHA256 fingerprints), `auth`, `timeout` or `connect`.
+ *
+ * A host with a `jumpHost` is reached as OpenSSH's ProxyJump does: an authenticated connection to
+ * the jump host (its key pinned too), a `direct-tcpip` channel from it to the host's address and
+ * port, and the host's own SSH session inside that channel, end to end: the jump host relays bytes
+ * it cannot read. The jump connection ends when the host's does.
  */
-export function connectHost(host: PoolHost, settings: ConnectSettings): Promise<Client> {
-  const label = `${host.name} (${host.address}:${host.port})`;
+export async function connectHost(host: PoolHost, settings: ConnectSettings): Promise<Client> {
+  if (!host.jumpHost) return connectOver(host, settings);
+  const j = host.jumpHost;
+  const jumpLabel = `${host.name}'s jump host ${j.address}:${j.port}`;
+  const jump = await connectOver(
+    { ...host, ...j, name: host.name, jumpHost: undefined },
+    { ...settings, debug: settings.debug && ((m) => settings.debug?.(`jump: ${m}`)) },
+    jumpLabel,
+  );
+  settings.log("info", `${jumpLabel}: forwarding to ${host.address}:${host.port}`);
+  let sock: Duplex;
+  try {
+    sock = await new Promise<Duplex>((resolve, reject) =>
+      jump.forwardOut("127.0.0.1", 0, host.address, host.port, (error, stream) =>
+        error ? reject(error) : resolve(stream),
+      ),
+    );
+  } catch (error) {
+    jump.end();
+    throw new HostUnreachableError(
+      host.name,
+      "connect",
+      `${host.name} (${host.address}:${host.port}): the jump host ${j.address}:${j.port} could not reach it: ${(error as Error).message}`,
+    );
+  }
+  try {
+    const client = await connectOver(host, settings, undefined, sock);
+    client.once("close", () => jump.end());
+    return client;
+  } catch (error) {
+    jump.end();
+    throw error;
+  }
+}
+
+function connectOver(
+  host: PoolHost,
+  settings: ConnectSettings,
+  labelOverride?: string,
+  sock?: Duplex,
+): Promise<Client> {
+  const label = labelOverride ?? `${host.name} (${host.address}:${host.port})`;
   const pinned = parsePinnedHostKey(host.hostKey);
   const expected = sha256Fingerprint(pinned.blob);
   let presented: Buffer | undefined;
@@ -60,7 +113,11 @@ export function connectHost(host: PoolHost, settings: ConnectSettings): Promise<
       host: host.address,
       port: host.port,
       username: host.user,
-      privateKey: settings.privateKey,
+      ...(sock ? { sock } : {}),
+      ...(settings.privateKey ? { privateKey: settings.privateKey } : {}),
+      ...(settings.passphrase !== undefined ? { passphrase: settings.passphrase } : {}),
+      ...(settings.agent ? { agent: settings.agent } : {}),
+      ...(settings.debug ? { debug: settings.debug } : {}),
       readyTimeout: settings.connectTimeoutMs,
       keepaliveInterval: settings.keepaliveIntervalMs,
       keepaliveCountMax: settings.keepaliveCountMax,

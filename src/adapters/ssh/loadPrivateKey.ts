@@ -11,11 +11,18 @@ export interface PrivateKeySource {
 }
 
 /**
- * Loads and checks an unencrypted SSH private key (OpenSSH or PEM format). Exactly one of `path`
- * and `env` must be given. Errors name the source, never the key. An environment value with
- * literal `\n` sequences and no real newline (a common way CI secrets get pasted) is unescaped.
+ * Loads and checks an SSH private key (OpenSSH or PEM format). Exactly one of `path` and `env`
+ * must be given. A passphrase-protected key needs `passphrase` (the CLI reads it from
+ * `$HOSTROOT_SSH_KEY_PASSPHRASE`, never from argv); the key is returned as it is stored and ssh2
+ * decrypts it with the same passphrase when it connects. Errors name the source, never the key
+ * or the passphrase. An environment value with literal `\n` sequences and no real newline (a
+ * common way CI secrets get pasted) is unescaped.
  */
-export function loadPrivateKey(source: PrivateKeySource, env: NodeJS.ProcessEnv = process.env): Buffer {
+export function loadPrivateKey(
+  source: PrivateKeySource,
+  env: NodeJS.ProcessEnv = process.env,
+  passphrase?: string,
+): Buffer {
   if ((source.path === undefined) === (source.env === undefined)) {
     throw new Error("ssh: give exactly one of a private key path or environment variable name");
   }
@@ -35,13 +42,17 @@ export function loadPrivateKey(source: PrivateKeySource, env: NodeJS.ProcessEnv 
     if (!text.includes("\n") && text.includes("\\n")) text = text.replaceAll("\\n", "\n");
   }
   const key = Buffer.from(text.trim().concat("\n"), "utf8");
-  const parsed = utils.parseKey(key);
+  const parsed = utils.parseKey(key, passphrase);
   if (parsed instanceof Error || !parsed.isPrivateKey()) {
     // parseKey's message may quote the input in some versions: report only what kind of failure it was.
-    const encrypted = parsed instanceof Error && /passphrase|encrypted/i.test(parsed.message);
-    throw new Error(
-      `ssh: the ${where} does not hold ${encrypted ? "an unencrypted" : "a valid"} SSH private key`,
-    );
+    const message = parsed instanceof Error ? parsed.message : "";
+    if (passphrase === undefined && /passphrase|encrypted/i.test(message))
+      throw new Error(
+        `ssh: the ${where} holds a passphrase-protected key: set HOSTROOT_SSH_KEY_PASSPHRASE (or use ssh-agent)`,
+      );
+    if (passphrase !== undefined && /decrypt|passphrase|bad/i.test(message))
+      throw new Error(`ssh: the passphrase does not decrypt the private key ${where}`);
+    throw new Error(`ssh: the ${where} does not hold a valid SSH private key`);
   }
   return key;
 }

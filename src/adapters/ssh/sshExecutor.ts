@@ -20,8 +20,14 @@ export interface SshLogEntry {
 
 /** Options of {@link SshExecutor}; every limit has a default suited to a pool of Debian hosts. */
 export interface SshExecutorOptions {
-  /** The deploy key (see `loadPrivateKey`): OpenSSH or PEM text, unencrypted. */
-  privateKey: string | Buffer;
+  /** The deploy key (see `loadPrivateKey`): OpenSSH or PEM text. Optional when `agent` is given. */
+  privateKey?: string | Buffer;
+  /** Decrypts a passphrase-protected `privateKey`; read from the environment, never from argv. */
+  passphrase?: string;
+  /** ssh-agent's socket path (`$SSH_AUTH_SOCK`): the agent signs, the key never leaves it. */
+  agent?: string;
+  /** ssh2's protocol debug output per host (`hostroot -vv`). Key material never reaches it. */
+  debug?: (host: string, message: string) => void;
   /** TCP connect + SSH handshake + authentication. Default 10 s. */
   connectTimeoutMs?: number;
   /** SSH-level keepalive; a dead peer is noticed after `keepaliveCountMax` misses. Default 15 s, 3. */
@@ -60,9 +66,17 @@ export class SshExecutor implements RemoteExecutor {
 
   /** Throws at once if the private key cannot be used, rather than on every host later. */
   constructor(private readonly options: SshExecutorOptions) {
-    const parsed = utils.parseKey(options.privateKey);
-    if (parsed instanceof Error || !parsed.isPrivateKey()) {
-      throw new Error("SshExecutor: privateKey is not a valid unencrypted SSH private key");
+    if (options.privateKey === undefined) {
+      if (!options.agent) throw new Error("SshExecutor: give a privateKey or an ssh-agent socket");
+    } else {
+      const parsed = utils.parseKey(options.privateKey, options.passphrase);
+      if (parsed instanceof Error || !parsed.isPrivateKey()) {
+        throw new Error(
+          options.passphrase === undefined
+            ? "SshExecutor: privateKey is not a valid unencrypted SSH private key"
+            : "SshExecutor: privateKey is not a valid SSH private key, or the passphrase does not decrypt it",
+        );
+      }
     }
     this.slots = new HostSlots(options.maxConcurrentHosts ?? 64);
   }
@@ -133,12 +147,19 @@ export class SshExecutor implements RemoteExecutor {
   private connectionFor(host: PoolHost): HostConnection {
     // Keyed by everything that makes it the same server, so a changed pin never reuses a connection.
     const pin = parsePinnedHostKey(host.hostKey).blob.toString("base64");
-    const key = `${host.user}@${host.address}:${host.port} ${pin}`;
+    const j = host.jumpHost;
+    const via = j
+      ? ` via ${j.user}@${j.address}:${j.port} ${parsePinnedHostKey(j.hostKey).blob.toString("base64")}`
+      : "";
+    const key = `${host.user}@${host.address}:${host.port} ${pin}${via}`;
     let connection = this.connections.get(key);
     if (!connection) {
-      const { logger } = this.options;
+      const { logger, debug, privateKey, passphrase, agent } = this.options;
       connection = new HostConnection(host, {
-        privateKey: this.options.privateKey,
+        ...(privateKey !== undefined ? { privateKey } : {}),
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(agent ? { agent } : {}),
+        ...(debug ? { debug: (message: string) => debug(host.name, message) } : {}),
         connectTimeoutMs: clampTimerMs(this.options.connectTimeoutMs ?? 10_000),
         keepaliveIntervalMs: clampTimerMs(this.options.keepaliveIntervalMs ?? 15_000),
         keepaliveCountMax: this.options.keepaliveCountMax ?? 3,
