@@ -1,13 +1,7 @@
 import { type Actor, type Authorization, authorize } from "../core/authorize.js";
-import type { Config, PermissionLevel } from "../core/configSchema.js";
+import type { Config } from "../core/configSchema.js";
 import type { SlashCommand } from "../core/slashCommands.js";
-
-/** How a forge answers "who is this": the repository permission, and team membership. */
-export interface ActorLookup {
-  permission(): Promise<PermissionLevel>;
-  /** Of `teams`, those the actor is a member of. */
-  memberOf(teams: readonly string[]): Promise<string[]>;
-}
+import type { ActorLookup } from "../ports/actorLookup.js";
 
 /**
  * Authorizes a person for a command the way every entry point must: the repository permission

@@ -1,14 +1,14 @@
 import type { Config, PermissionLevel } from "../core/configSchema.js";
 import { escapeMarkdown } from "../core/markdown/escapeMarkdown.js";
 import { plural } from "../core/markdown/plural.js";
-import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../core/markdown/splitMarkdown.js";
+import { splitMarkdown } from "../core/markdown/splitMarkdown.js";
 import type { HostOutcome, HostResult } from "../core/operationResult.js";
 import { echo, type SlashCommand } from "../core/slashCommands.js";
+import type { CommandPorts, CommandRequest, ProgressComment } from "../ports/commandPorts.js";
 import type { RemoteExecutor } from "../ports/remoteExecutor.js";
 import { type AuditEntry, auditResult } from "./commandAudit.js";
 import { type PoolCommand, runOperation } from "./commandOperation.js";
 import type { OperationHandle } from "./operationRegistry.js";
-import type { CommandPorts, CommandRequest, ProgressComment } from "./runCommand.js";
 
 /** What {@link runInBackground} continues from, once the command was authorized and acknowledged. */
 export interface BackgroundJob {
@@ -104,7 +104,7 @@ export async function runInBackground(job: BackgroundJob): Promise<void> {
       job.audit({ ...base, outcome: "usage", reason: out.message });
       return;
     }
-    const [first = "", ...rest] = splitMarkdown(out.markdown, GITHUB_COMMENT_LIMIT);
+    const [first = "", ...rest] = splitMarkdown(out.markdown, ports.commentLimit);
     await status.finish(first);
     for (const part of rest) await ports.reply(part);
     await ports.react(out.result.outcome === "succeeded" ? "rocket" : "-1");

@@ -1,11 +1,13 @@
 import { hasErrors } from "../../core/diagnostic.js";
 import { parseConfig } from "../../core/parseConfig.js";
 import { reachesHosts } from "../../core/slashCommands.js";
+import type { CommandPorts } from "../../ports/commandPorts.js";
 import type { AuditEntry } from "../../workflows/commandAudit.js";
 import { OperationRegistry } from "../../workflows/operationRegistry.js";
-import { type CommandPorts, runCommand } from "../../workflows/runCommand.js";
+import { runCommand } from "../../workflows/runCommand.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { fsSourceReader } from "../shared/fsSourceReader.js";
+import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
 import { missingKey, sshExecutor } from "./actionExecutor.js";
 import type { ActionOutcomeKind } from "./actionReport.js";
 import { githubApi } from "./githubApi.js";
@@ -70,6 +72,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
       return (await api.fromFork(issue.number)) ? FORK_DEPLOY : undefined;
     },
     reply: post,
+    commentLimit: GITHUB_COMMENT_LIMIT,
     react: (reaction) => api.react(comment.id, reaction),
     async openStatus(markdown) {
       const status = await api.progressComment(issue.number, markdown);

@@ -1,6 +1,6 @@
 import { Octokit } from "@octokit/rest";
 import type { PermissionLevel } from "../../core/configSchema.js";
-import type { CommandReaction, ProgressComment } from "../../workflows/runCommand.js";
+import type { CommandReaction, ProgressComment } from "../../ports/commandPorts.js";
 import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 
 /** The few GitHub calls the Action makes, all with the `github-token` input. */

@@ -1,10 +1,11 @@
 import type { Context } from "probot";
-import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
 import { reachesHosts } from "../../core/slashCommands.js";
+import type { CommandPorts } from "../../ports/commandPorts.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
-import type { CommandPorts } from "../../workflows/runCommand.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
 import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 import { appAccess } from "./appAccess.js";
 import { auditLog } from "./auditLog.js";
@@ -57,6 +58,7 @@ export function githubCommandPorts(
       return (await pullRequest()).fromFork ? FORK_DEPLOY : undefined;
     },
     reply,
+    commentLimit: GITHUB_COMMENT_LIMIT,
     async react(content) {
       await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content });
     },

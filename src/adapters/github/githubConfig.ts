@@ -1,8 +1,8 @@
 import { hasErrors } from "../../core/diagnostic.js";
 import { code, escapeMarkdown } from "../../core/markdown/escapeMarkdown.js";
 import { parseConfig } from "../../core/parseConfig.js";
+import type { ConfigSource } from "../../ports/commandPorts.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
-import type { ConfigSource } from "../../workflows/runCommand.js";
 import type { ConfigParser } from "../../workflows/validateSources.js";
 import { CONFIG_PATH } from "./onPullRequest.js";
 

@@ -1,4 +1,5 @@
-import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
 import type { GithubOctokit, GithubRepo } from "./githubRepo.js";
 
 /** The hidden first line that finds part `index` (1-based) of a marked comment. */

@@ -1,14 +1,5 @@
 import { type Boundary, closeFor, type Line, reopenFor, scanMarkdown } from "./markdownBoundaries.js";
 
-/**
- * GitHub's limit on an issue or PR comment body, as its API states it: "Body is too long (maximum
- * is 65536 characters)". What GitHub counts is not documented, and public measurements disagree
- * (Unicode code points for some bodies, 262,144 UTF-8 bytes for comments). Counting UTF-16 code
- * units (`String.length`) against 65,536 is safe under every reading: a string has no more code
- * points than code units, and at most 3 UTF-8 bytes per code unit (196,608 < 262,144).
- */
-export const GITHUB_COMMENT_LIMIT = 65_536;
-
 /** Room kept in every part for its "(part i/n)" header. */
 export const PART_HEADER_RESERVE = 32;
 
@@ -30,16 +21,16 @@ export function partHeader(index: number, count: number): string {
 
 /**
  * Splits markdown into comment-sized strings, each at most `limit` UTF-16 code units, header
- * included. Prefers to cut between top-level blocks; cuts inside a block only when it cannot fit
+ * included (the code host adapter knows its own limit, e.g. GitHub's 65,536). Prefers to cut between top-level blocks; cuts inside a block only when it cannot fit
  * in a part of its own, and then closes its `<details>` and code fence at the cut and reopens them
  * (summary "(continued)") in the next part. Never splits a surrogate pair.
  */
-export function splitMarkdown(markdown: string, limit = GITHUB_COMMENT_LIMIT): string[] {
+export function splitMarkdown(markdown: string, limit: number): string[] {
   return splitMarkdownParts(markdown, limit).map((p) => p.header + p.reopen + p.body + p.close);
 }
 
 /** {@link splitMarkdown} with each part's pieces kept apart, for callers that label parts themselves. */
-export function splitMarkdownParts(markdown: string, limit = GITHUB_COMMENT_LIMIT): MarkdownPart[] {
+export function splitMarkdownParts(markdown: string, limit: number): MarkdownPart[] {
   if (markdown.length <= limit) return [{ header: "", reopen: "", body: markdown, close: "" }];
   const avail = limit - PART_HEADER_RESERVE;
   if (avail < 32) throw new RangeError(`limit ${limit} is too small to split markdown into parts`);

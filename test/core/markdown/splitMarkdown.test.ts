@@ -1,14 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { GITHUB_COMMENT_LIMIT } from "../../../src/adapters/shared/githubCommentLimit.js";
 import { codeFence } from "../../../src/core/markdown/escapeMarkdown.js";
 import { markdownTable } from "../../../src/core/markdown/markdownTable.js";
 import { renderOperationResult } from "../../../src/core/markdown/renderOperationResult.js";
-import {
-  GITHUB_COMMENT_LIMIT,
-  partHeader,
-  splitMarkdown,
-  splitMarkdownParts,
-} from "../../../src/core/markdown/splitMarkdown.js";
+import { partHeader, splitMarkdown, splitMarkdownParts } from "../../../src/core/markdown/splitMarkdown.js";
 import type { OperationResult } from "../../../src/core/operationResult.js";
 import { deployResult } from "./fixtures.js";
 
@@ -105,7 +101,7 @@ const limits = fc.integer({ min: 600, max: 6000 });
 describe("splitMarkdown", () => {
   it("returns a document that fits unchanged, without a part header", () => {
     const md = renderOperationResult(deployResult);
-    expect(splitMarkdown(md)).toEqual([md]);
+    expect(splitMarkdown(md, GITHUB_COMMENT_LIMIT)).toEqual([md]);
   });
 
   it("keeps every part within the limit, well-formed, with balanced fences and details", () => {
@@ -192,7 +188,7 @@ describe("splitMarkdown", () => {
     if (failing === undefined) throw new Error("fixture changed");
     failing.output = output;
     const md = renderOperationResult(result);
-    const parts = splitMarkdown(md);
+    const parts = splitMarkdown(md, GITHUB_COMMENT_LIMIT);
 
     // Filled parts: no more comments than if each carried 1,000 characters of framing.
     expect(parts.length).toBeGreaterThanOrEqual(Math.ceil(md.length / GITHUB_COMMENT_LIMIT));
