@@ -1,4 +1,5 @@
 import { gitlabOwner } from "../../core/owner.js";
+import { parseSlashCommand } from "../../core/parseSlashCommand.js";
 import { type CommandOutcome, runCommand } from "../../workflows/runCommand.js";
 import { gitlabCommandPorts } from "./gitlabCommandPorts.js";
 import { GITLAB_BOT_USERNAME, gitlabNotePayload } from "./gitlabNotePayload.js";
@@ -36,8 +37,9 @@ export async function onGitlabNote(
   if (!onMr && !onIssue) return { kind: "ignored", why: `a note on a ${note.noteable_type}` };
   // A note that holds no command line makes no API call at all (runCommand drops it first);
   // one that may hold one is checked against hostroot's own user before anything else.
-  if (/^[ \t]*\//m.test(note.note) && user.id === (await selfId()))
-    return { kind: "ignored", why: "hostroot's own note" };
+  if (parseSlashCommand(note.note, { botName: options.botName }).kind === "ignore")
+    return { kind: "ignored", why: "no command" };
+  if (user.id === (await selfId())) return { kind: "ignored", why: "hostroot's own note" };
 
   const mr = payload.merge_request;
   const iid = onMr && mr ? mr.iid : (payload.issue?.iid as number);
