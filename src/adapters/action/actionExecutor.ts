@@ -1,7 +1,7 @@
 import type { Config } from "../../core/configSchema.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
-import { loadPrivateKey } from "../ssh/loadPrivateKey.js";
-import { SshExecutor } from "../ssh/sshExecutor.js";
+import { executorFor } from "../ssh/executorFor.js";
+import type { SshExecutor } from "../ssh/sshExecutor.js";
 import type { TaskContext } from "./taskContext.js";
 
 /** The sentence a run that needs hosts but has no key fails with, or undefined when there is a key. */
@@ -19,12 +19,7 @@ export function missingKey(ctx: TaskContext, what: string): string | undefined {
 export function sshExecutor(ctx: TaskContext, config: Config): SshExecutor {
   const variable = ctx.inputs.sshKeyVariable;
   if (!variable) throw new Error("sshExecutor without an ssh-key input");
-  const { concurrency, commandTimeoutSeconds } = config.policy.rollout;
-  return new SshExecutor({
-    privateKey: loadPrivateKey({ env: variable }, ctx.env),
-    maxConcurrentHosts: concurrency,
-    commandTimeoutMs: commandTimeoutSeconds * 1000,
-  });
+  return executorFor({ env: variable }, config.policy.rollout, ctx.env);
 }
 
 /** Runs `work` with {@link sshExecutor}, closed afterwards. */

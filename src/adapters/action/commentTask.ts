@@ -7,7 +7,6 @@ import { OperationRegistry } from "../../workflows/operationRegistry.js";
 import { runCommand } from "../../workflows/runCommand.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { fsSourceReader } from "../shared/fsSourceReader.js";
-import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
 import { missingKey, sshExecutor } from "./actionExecutor.js";
 import type { ActionOutcomeKind } from "./actionReport.js";
 import { githubApi } from "./githubApi.js";
@@ -72,7 +71,7 @@ export async function commentTask(ctx: TaskContext): Promise<TaskOutcome> {
       return (await api.fromFork(issue.number)) ? FORK_DEPLOY : undefined;
     },
     reply: post,
-    commentLimit: GITHUB_COMMENT_LIMIT,
+    commentLimit: api.commentLimit,
     react: (reaction) => api.react(comment.id, reaction),
     async openStatus(markdown) {
       const status = await api.progressComment(issue.number, markdown);

@@ -1,20 +1,23 @@
 import { Octokit } from "@octokit/rest";
-import type { PermissionLevel } from "../../core/configSchema.js";
-import type { CommandReaction, ProgressComment } from "../../ports/commandPorts.js";
+import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
+import type { CodeHostAccess, CodeHostComments, CodeHostCommits } from "../../ports/codeHost.js";
+import type { ProgressComment } from "../../ports/commandPorts.js";
+import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
 import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 
-/** The few GitHub calls the Action makes, all with the `github-token` input. */
-export interface GithubApi {
-  /** The user's permission on the repository (`none` for a user GitHub does not know). */
-  permission(username: string): Promise<PermissionLevel>;
-  /** Of `teams` (`org/slug`, or `slug` in the repository owner's organisation), those the user is an active member of. */
-  memberOf(username: string, teams: readonly string[]): Promise<string[]>;
-  comment(issue: number, markdown: string): Promise<void>;
+/**
+ * The few GitHub calls the Action makes, all with the `github-token` input: the code host port's
+ * comments and access lookups (the Action reads trees from its clone, and leaves deployment
+ * records to the job's `environment:`), plus what only the Action asks.
+ */
+export interface GithubApi
+  extends CodeHostAccess,
+    Omit<CodeHostComments, "upsertMarkedComment">,
+    Pick<CodeHostCommits, "mergedPullRequest"> {
   /** A file's bytes at a commit (`path` from the repository root), or undefined when it does not exist there. */
   fileAt(path: string, ref: string): Promise<Uint8Array | undefined>;
   /** Whether pull request `number`'s head lives in another repository (a fork). */
   fromFork(number: number): Promise<boolean>;
-  react(commentId: number, reaction: CommandReaction): Promise<void>;
   /** A comment edited as hosts finish (at most every `intervalMs`), then set to the result. */
   progressComment(issue: number, markdown: string, intervalMs?: number): Promise<ProgressComment>;
 }
@@ -38,8 +41,23 @@ export function githubApi(token: string, apiUrl: string, repository: string): Gi
   return {
     permission: (username) => repoPermission(octokit, { owner, repo }, username),
     memberOf: (username, teams) => teamMemberships(octokit, { owner, repo }, username, teams),
-    async comment(issue, body) {
-      await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
+    commentLimit: GITHUB_COMMENT_LIMIT,
+    async comment(issue, markdown) {
+      let url: string | undefined;
+      for (const body of splitMarkdown(markdown, GITHUB_COMMENT_LIMIT)) {
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issue, body });
+        url ??= data.html_url;
+      }
+      return url;
+    },
+    async mergedPullRequest(commit) {
+      const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner,
+        repo,
+        commit_sha: commit,
+      });
+      const merged = data.filter((p) => p.merged_at);
+      return (merged.find((p) => p.merge_commit_sha === commit) ?? merged[0])?.number;
     },
     async fileAt(path, ref) {
       try {

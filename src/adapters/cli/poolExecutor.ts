@@ -1,5 +1,5 @@
-import { loadPrivateKey } from "../ssh/loadPrivateKey.js";
-import { SshExecutor } from "../ssh/sshExecutor.js";
+import { executorFor } from "../ssh/executorFor.js";
+import type { SshExecutor } from "../ssh/sshExecutor.js";
 
 /** Where the CLI finds the deploy key, in order: `--key FILE`, `$HOSTROOT_SSH_KEY` (key text), `$HOSTROOT_SSH_KEY_FILE`. */
 export interface KeyOptions {
@@ -28,9 +28,5 @@ export function poolExecutor(
       "no SSH key: pass --key FILE, or set HOSTROOT_SSH_KEY (key text) or HOSTROOT_SSH_KEY_FILE",
     );
   }
-  return new SshExecutor({
-    privateKey: loadPrivateKey(source, env),
-    maxConcurrentHosts: settings.concurrency,
-    commandTimeoutMs: settings.commandTimeoutSeconds * 1000,
-  });
+  return executorFor(source, settings, env);
 }

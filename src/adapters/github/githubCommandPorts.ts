@@ -1,18 +1,15 @@
 import type { Context } from "probot";
-import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
 import { reachesHosts } from "../../core/slashCommands.js";
 import type { CommandPorts } from "../../ports/commandPorts.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import { validateSources } from "../../workflows/validateSources.js";
-import { GITHUB_COMMENT_LIMIT } from "../shared/githubCommentLimit.js";
-import { repoPermission, teamMemberships } from "../shared/githubPermissions.js";
 import { appAccess } from "./appAccess.js";
 import { auditLog } from "./auditLog.js";
 import type { CommandAppOptions } from "./commandOptions.js";
+import { githubCodeHost } from "./githubCodeHost.js";
 import { readConfigAt } from "./githubConfig.js";
 import { CONFIG_PATH } from "./onPullRequest.js";
-import { openStatusComment } from "./statusComment.js";
 
 const FORK_DEPLOY =
   "this pull request comes from a fork, and hostroot never deploys from a fork's pull request. " +
@@ -43,36 +40,30 @@ export function githubCommandPorts(
     }));
     return pull;
   };
-  const reply = async (markdown: string) => {
-    for (const body of splitMarkdown(markdown, GITHUB_COMMENT_LIMIT))
-      await octokit.rest.issues.createComment({ ...repo, issue_number: issue.number, body });
-  };
+  const host = githubCodeHost(octokit, repo, {
+    ...options.throttle,
+    onError: (error) => context.log.warn({ err: error }, "hostroot: a progress edit failed"),
+  });
   return {
     loadConfig: () => readConfigAt(vcs, branch, branch, parseConfig),
-    permission: () => repoPermission(octokit, repo, login),
-    memberOf: (teams) => teamMemberships(octokit, repo, login, teams),
+    permission: () => host.permission(login),
+    memberOf: (teams) => host.memberOf(login, teams),
     async refusal(command) {
       if (access.kind === "plan-only" && reachesHosts(command, { plansPullRequest: !!issue.pull_request }))
         return `${access.reason}. \`/plan\` in a pull request still shows what merging it would change.`;
       if (command.kind !== "deploy" || !issue.pull_request) return undefined;
       return (await pullRequest()).fromFork ? FORK_DEPLOY : undefined;
     },
-    reply,
-    commentLimit: GITHUB_COMMENT_LIMIT,
-    async react(content) {
-      await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content });
+    async reply(markdown) {
+      await host.comment(issue.number, markdown);
     },
-    openStatus: (markdown) =>
-      openStatusComment(octokit, repo, issue.number, markdown, {
-        ...options.throttle,
-        onError: (error) => context.log.warn({ err: error }, "hostroot: a progress edit failed"),
-      }),
+    commentLimit: host.commentLimit,
+    react: (content) => host.react(comment.id, content),
+    openStatus: (markdown) => host.progressComment(issue.number, markdown),
     async loadSources({ atCommit }) {
       // Deploys and plans are pinned to one commit, recorded on the hosts; other commands only
       // need services and health checks, read at the branch (its tree is already listed).
-      const commit = atCommit
-        ? (await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` })).data.object.sha
-        : "";
+      const commit = atCommit ? await host.resolveBranch(branch) : "";
       const outcome = await validateSources(vcs.sourceAt(commit || branch), {
         configPath: CONFIG_PATH,
         parseConfig,

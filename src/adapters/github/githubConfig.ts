@@ -11,7 +11,7 @@ import { CONFIG_PATH } from "./onPullRequest.js";
  * App's reading of it for this repository (narrowed into its server pool).
  */
 export async function readConfigAt(
-  vcs: VcsClient,
+  vcs: Pick<VcsClient, "sourceAt">,
   ref: string,
   label = ref,
   parse: ConfigParser = parseConfig,

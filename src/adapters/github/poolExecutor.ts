@@ -2,8 +2,7 @@ import type { Config } from "../../core/configSchema.js";
 import { poolNameOf } from "../../core/effectiveConfig.js";
 import type { ServerConfig } from "../../core/serverConfigSchema.js";
 import type { RemoteExecutor } from "../../ports/remoteExecutor.js";
-import { loadPrivateKey } from "../ssh/loadPrivateKey.js";
-import { SshExecutor } from "../ssh/sshExecutor.js";
+import { executorFor } from "../ssh/executorFor.js";
 
 /**
  * The App's SSH executor for one operation on a pool of its server config, with that pool's key
@@ -23,10 +22,9 @@ export function poolExecutor(
       "this repository has no pool in the App's server config: hostroot validates and plans only",
     );
   const { file, env: variable } = pool.sshKey;
-  const { concurrency, commandTimeoutSeconds } = config.policy.rollout;
-  return new SshExecutor({
-    privateKey: loadPrivateKey(file !== undefined ? { path: file } : { env: variable as string }, env),
-    maxConcurrentHosts: concurrency,
-    commandTimeoutMs: commandTimeoutSeconds * 1000,
-  });
+  return executorFor(
+    file !== undefined ? { path: file } : { env: variable as string },
+    config.policy.rollout,
+    env,
+  );
 }
