@@ -13,7 +13,7 @@ import type { ConfigParser } from "./validateSources.js";
  * command flow reads its config here; only the path differs (`.github/` or `.gitlab/hostroot.yml`).
  */
 export async function readConfigSource(
-  vcs: VcsClient,
+  vcs: Pick<VcsClient, "sourceAt">,
   ref: string,
   options: { configPath: string; label?: string; parse?: ConfigParser },
 ): Promise<ConfigSource> {

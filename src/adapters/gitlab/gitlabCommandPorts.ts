@@ -1,26 +1,15 @@
-import { splitMarkdown } from "../../core/markdown/splitMarkdown.js";
 import { parseAppConfig } from "../../core/parseAppConfig.js";
 import { repositoryAccess } from "../../core/repositoryAccess.js";
 import { reachesHosts } from "../../core/slashCommands.js";
-import type { CommandPorts, CommandReaction } from "../../ports/commandPorts.js";
-import type { VcsClient } from "../../ports/vcsClient.js";
+import type { CodeHost } from "../../ports/codeHost.js";
+import type { CommandPorts } from "../../ports/commandPorts.js";
 import { readConfigSource } from "../../workflows/readConfigSource.js";
-import { throttledEditor } from "../../workflows/throttledEditor.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import type { ConfigParser } from "../../workflows/validateSources.js";
 import { validateSources } from "../../workflows/validateSources.js";
-import { gitlabActorLookup } from "./gitlabActorLookup.js";
-import { GITLAB_CONFIG_PATH, GITLAB_NOTE_LIMIT } from "./gitlabApi.js";
-import type { GitlabNotes } from "./gitlabNoteThread.js";
+import { GITLAB_CONFIG_PATH } from "./gitlabApi.js";
 import type { GitlabCommandOptions } from "./gitlabOptions.js";
-
-/** GitLab's award emoji names for hostroot's reactions. */
-const AWARD: Record<CommandReaction, string> = {
-  eyes: "eyes",
-  rocket: "rocket",
-  "-1": "thumbsdown",
-  confused: "confused",
-};
+import { gitlabVcsClient } from "./gitlabVcsClient.js";
 
 const FORK_DEPLOY =
   "this merge request comes from a fork, and hostroot never deploys from a fork's merge request. " +
@@ -29,9 +18,10 @@ const FORK_DEPLOY =
 /** The note being answered and the thread it is in, as the webhook delivered them. */
 export interface GitlabNoteContext {
   project: { id: number; path_with_namespace: string; default_branch: string; web_url: string };
-  userId: number;
+  user: { id: number; username: string };
   noteId: number;
-  notes: GitlabNotes;
+  /** The thread's number: the merge request's or the issue's `iid`. */
+  iid: number;
   /** The merge request the note is on (absent for an issue): its head and whether it is a fork's. */
   mergeRequest?: { iid: number; headSha: string; fromFork: boolean };
 }
@@ -45,44 +35,35 @@ export interface GitlabNoteContext {
  */
 export function gitlabCommandPorts(
   note: GitlabNoteContext,
-  vcs: VcsClient,
+  host: CodeHost,
   options: GitlabCommandOptions,
 ): CommandPorts {
-  const { api } = options;
-  const { project, notes, mergeRequest } = note;
+  const { project, mergeRequest, iid } = note;
+  const login = note.user.username;
+  const vcs = gitlabVcsClient(host);
   const branch = project.default_branch;
   const access = repositoryAccess(options.server, project.path_with_namespace);
   const parseConfig: ConfigParser = (file, bytes) => parseAppConfig(file, bytes, access);
   const maxFiles = access.maxDefinitionFiles;
-  const actor = gitlabActorLookup(api, project.id, note.userId);
-  const reply = async (markdown: string) => {
-    for (const body of splitMarkdown(markdown, GITLAB_NOTE_LIMIT)) await notes.create(body);
-  };
   return {
     loadConfig: () => readConfigSource(vcs, branch, { configPath: GITLAB_CONFIG_PATH, parse: parseConfig }),
-    permission: () => actor.permission(),
-    memberOf: (teams) => actor.memberOf(teams),
+    permission: () => host.permission(login),
+    memberOf: (teams) => host.memberOf(login, teams),
     async refusal(command) {
       if (access.kind === "plan-only" && reachesHosts(command, { plansPullRequest: !!mergeRequest }))
         return `${access.reason}. \`/plan\` in a merge request still shows what merging it would change.`;
       if (command.kind === "deploy" && mergeRequest?.fromFork) return FORK_DEPLOY;
       return undefined;
     },
-    reply,
-    commentLimit: GITLAB_NOTE_LIMIT,
-    async react(reaction) {
-      await notes.award(note.noteId, AWARD[reaction]);
+    async reply(markdown) {
+      await host.comment(iid, markdown);
     },
-    async openStatus(markdown) {
-      const { id } = await notes.create(markdown);
-      return throttledEditor((body) => notes.edit(id, body), {
-        ...options.throttle,
-        onError: (error) => options.log.warn({ err: error }, "hostroot: a progress edit failed"),
-      });
-    },
+    commentLimit: host.commentLimit,
+    react: (reaction) => host.react(note.noteId, reaction),
+    openStatus: (markdown) => host.progressComment(iid, markdown),
     async loadSources({ atCommit }) {
       // Deploys and plans are pinned to one commit, recorded on the hosts.
-      const commit = atCommit ? (await api.Branches.show(project.id, branch)).commit.id : "";
+      const commit = atCommit ? await host.resolveBranch(branch) : "";
       const outcome = await validateSources(vcs.sourceAt(commit || branch), {
         configPath: GITLAB_CONFIG_PATH,
         parseConfig,

@@ -1,11 +1,10 @@
 import { gitlabOwner } from "../../core/owner.js";
 import { parseSlashCommand } from "../../core/parseSlashCommand.js";
 import { type CommandOutcome, runCommand } from "../../workflows/runCommand.js";
+import { gitlabCodeHost } from "./gitlabCodeHost.js";
 import { gitlabCommandPorts } from "./gitlabCommandPorts.js";
 import { GITLAB_BOT_USERNAME, gitlabNotePayload } from "./gitlabNotePayload.js";
-import { gitlabNotes } from "./gitlabNoteThread.js";
 import type { GitlabCommandOptions } from "./gitlabOptions.js";
-import { gitlabVcsClient } from "./gitlabVcsClient.js";
 
 /** Why a delivered note was dropped before the command flow, for logs and tests. */
 export type NoteIgnored = { kind: "ignored"; why: string };
@@ -43,9 +42,17 @@ export async function onGitlabNote(
 
   const mr = payload.merge_request;
   const iid = onMr && mr ? mr.iid : (payload.issue?.iid as number);
-  const { api } = options;
-  const notes = gitlabNotes(api, { projectId: project.id, kind: onMr ? "merge_request" : "issue", iid });
-  const vcs = gitlabVcsClient(api, project.id, selfId);
+  const host = gitlabCodeHost(options.api, {
+    projectId: project.id,
+    threads: onMr ? "merge_request" : "issue",
+    selfId,
+    reactThread: iid,
+    users: new Map([[user.username, user.id]]),
+    throttle: {
+      ...options.throttle,
+      onError: (error) => options.log.warn({ err: error }, "hostroot: a progress edit failed"),
+    },
+  });
   return runCommand(
     {
       body: note.note,
@@ -59,9 +66,9 @@ export async function onGitlabNote(
     gitlabCommandPorts(
       {
         project,
-        userId: user.id,
+        user,
         noteId: note.id,
-        notes,
+        iid,
         ...(onMr && mr
           ? {
               mergeRequest: {
@@ -72,7 +79,7 @@ export async function onGitlabNote(
             }
           : {}),
       },
-      vcs,
+      host,
       options,
     ),
   );
