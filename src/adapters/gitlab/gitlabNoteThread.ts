@@ -52,8 +52,12 @@ export function gitlabNoteThread(notes: GitlabNotes, selfId: () => Promise<numbe
   return {
     limit: GITLAB_NOTE_LIMIT,
     async list() {
-      const [me, all] = await Promise.all([selfId(), notes.all()]);
-      return all.map((n) => ({ id: n.id, body: n.body, mine: !n.system && n.author.id === me }));
+      const me = await selfId();
+      return (await notes.all()).map((n) => ({
+        id: n.id,
+        body: n.body,
+        mine: !n.system && n.author.id === me,
+      }));
     },
     async create(body) {
       await notes.create(body);
