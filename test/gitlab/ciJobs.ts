@@ -36,7 +36,7 @@ export function component(inputs: Record<string, string> = {}): {
   const text = readFileSync(path.join(ROOT, "templates/hostroot.yml"), "utf8");
   const [specDoc, jobsDoc] = text.split(/^---$/m);
   const spec = (
-    parseAllDocuments(specDoc as string)[0]?.toJS() as {
+    (parseAllDocuments(specDoc as string)[0] as { toJS(): unknown }).toJS() as {
       spec: { inputs: Record<string, { default?: string }> };
     }
   ).spec.inputs;
