@@ -97,7 +97,7 @@ describe("authorization by GitLab access level (inherited membership included)",
     const server = serverConfigOf(
       serverConfig(
         undefined,
-        `[${PROJECT.path}]`,
+        `[gitlab:${PROJECT.path}]`,
         "      commands:\n        upgrade-hosts: { permission: admin, teams: [acme/ops] }\n",
       ),
     );

@@ -16,7 +16,7 @@ import { FakeGitlab, GITLAB, PROJECT } from "./fakeGitlab.js";
 export const SECRET = "f3a9c1e07b2d4c58a6e1b0d9c7f25e34";
 
 /** The operator's server config: pool `web` (web-1, web-2) bound to the example project. */
-export const GITLAB_SERVER = serverConfigOf(serverConfig(undefined, `[${PROJECT.path}]`));
+export const GITLAB_SERVER = serverConfigOf(serverConfig(undefined, `[gitlab:${PROJECT.path}]`));
 
 /** The project's `.gitlab/hostroot.yml`: the server's pool `web`, by name. */
 export const PROJECT_CONFIG = `apiVersion: hostroot/v1

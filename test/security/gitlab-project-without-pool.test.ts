@@ -30,3 +30,22 @@ it("a payload whose note belongs to another project than the hook's is dropped b
   await s.settle();
   expect(s.fake.calls).toEqual([]);
 });
+
+// Attack: the server config binds GitHub's `gitlab-org/gitlab-test` to a pool; someone who owns
+// the namespace `gitlab-org` on the GitLab instance creates a project of the same path there.
+it("a GitHub repository's binding never reaches a GitLab project of the same path", async () => {
+  const { serverConfigOf } = await import("../github/commandHarness.js");
+  const { serverConfig } = await import("../github/fixtures.js");
+  const { PROJECT } = await import("../gitlab/fakeGitlab.js");
+  const s = await attackedServer(50, {
+    server: serverConfigOf(serverConfig(undefined, `[${PROJECT.path}]`)),
+  });
+  close = s.close;
+  expect(await s.deliver(mrNote("/upgrade-hosts demo-libfoo"))).toBe(202);
+  await s.settle();
+  expect(s.executor.execs).toEqual([]);
+  expect(s.fake.awards.map((a) => a.name)).toEqual(["thumbsdown"]);
+  expect(s.fake.thread("merge_requests/1")[0]?.body).toMatch(
+    /no pool of hosts to gitlab:gitlab-org\/gitlab-test/,
+  );
+});

@@ -1,5 +1,6 @@
 import { parseAppConfig } from "../../core/parseAppConfig.js";
 import { repositoryAccess } from "../../core/repositoryAccess.js";
+import { GITLAB_PREFIX } from "../../core/repositoryGlob.js";
 import { reachesHosts } from "../../core/slashCommands.js";
 import type { CodeHost } from "../../ports/codeHost.js";
 import type { CommandPorts } from "../../ports/commandPorts.js";
@@ -42,7 +43,8 @@ export function gitlabCommandPorts(
   const login = note.user.username;
   const vcs = gitlabVcsClient(host);
   const branch = project.default_branch;
-  const access = repositoryAccess(options.server, project.path_with_namespace);
+  // GitLab projects are bound as `gitlab:<path>`, never by a GitHub pattern of the same path.
+  const access = repositoryAccess(options.server, `${GITLAB_PREFIX}${project.path_with_namespace}`);
   const parseConfig: ConfigParser = (file, bytes) => parseAppConfig(file, bytes, access);
   const maxFiles = access.maxDefinitionFiles;
   return {
