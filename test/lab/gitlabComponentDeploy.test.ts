@@ -29,7 +29,13 @@ describe
     }, 120_000);
 
     it("deploys the merged commit as a Maintainer's merge, and reports on the merged MR", async () => {
-      const config = readFileSync(lab.info.configPath, "utf8");
+      // The lab's pool and policy, with definitions under containers/ as in a project of its own.
+      const config = readFileSync(
+        lab.configCopy("gitlab", (raw) => {
+          raw.policy = { ...raw.policy, definitionsPath: "containers" };
+        }),
+        "utf8",
+      );
       const before = repo.commit("master", { ".gitlab/hostroot.yml": config });
       const merged = repo.commit("master", { "containers/web-ci.yml": stringify(webDefinition("web-ci")) });
       const job = component({ command: COMMAND }).jobs["hostroot-deploy"];

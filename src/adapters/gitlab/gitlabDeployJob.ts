@@ -1,4 +1,5 @@
 import { hasErrors } from "../../core/diagnostic.js";
+import { formatDiagnosticsText } from "../../core/format/formatDiagnosticsText.js";
 import { renderPlan } from "../../core/markdown/renderPlan.js";
 import { gitlabOwner } from "../../core/owner.js";
 import { parseConfig } from "../../core/parseConfig.js";
@@ -92,6 +93,9 @@ export async function gitlabDeployJob(options: DeployJobOptions): Promise<number
       access: host,
       async loadSources(commit) {
         const outcome = await validateSources(at(commit), { configPath: options.config });
+        // The job log is where a GitLab user looks: every finding, at its file and line.
+        if (outcome.diagnostics.length > 0)
+          log(formatDiagnosticsText(outcome.diagnostics, outcome.checked.length));
         return {
           commit,
           ...(outcome.config ? { config: outcome.config.value } : {}),
