@@ -17,7 +17,8 @@ export function gitlabCiHost(ci: GitlabCiEnv, env: NodeJS.ProcessEnv): CodeHost 
   const api = gitlabApi(ci.url, token);
   let self: Promise<number> | undefined;
   return gitlabCodeHost(api, {
-    projectId: ci.projectId,
+    // A merge request's notes live in its target project (a fork's pipeline may run in the fork).
+    projectId: ci.mergeRequest?.projectId ?? ci.projectId,
     threads: "merge_request",
     selfId: () => {
       self ??= api.Users.showCurrentUser().then((u) => u.id);
