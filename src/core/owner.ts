@@ -33,6 +33,21 @@ export function githubOwner(repository: { id: number | string; full_name: string
   return assertOwner({ id: `github:${repository.id}`, name: repository.full_name });
 }
 
+/**
+ * The owner of a GitLab project: `gitlab:<instance host name>/<project id>` (the id is stable
+ * across renames and transfers, and unique only on its instance), named by `path_with_namespace`.
+ * The webhook server and the CI/CD component both derive it, so their containers are one owner's.
+ */
+export function gitlabOwner(
+  instanceHost: string,
+  project: { id: number | string; path_with_namespace: string },
+): Owner {
+  return assertOwner({
+    id: `gitlab:${instanceHost.toLowerCase()}/${project.id}`,
+    name: project.path_with_namespace,
+  });
+}
+
 /** "acme/billing (github:123456)": an owner in words. */
 export function describeOwner(owner: Owner): string {
   return `${owner.name} (${owner.id})`;

@@ -33,7 +33,9 @@ const pool = z.strictObject({
   repositories: z
     .array(z.string().min(1))
     .min(1)
-    .describe("Repositories (owner/name, * and ? allowed, case-insensitive) that may use this pool."),
+    .describe(
+      "Repositories (owner/name; GitLab projects as gitlab:group/project; * and ? allowed, case-insensitive) that may use this pool.",
+    ),
   sshKey,
   platforms: configSchema.shape.pool.shape.platforms,
   policy: configSchema.shape.policy.describe(

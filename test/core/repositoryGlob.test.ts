@@ -47,3 +47,15 @@ describe("repositoryGlobProblem", () => {
     expect(repositoryGlobProblem("acme-inc/web.api_2-*")).toBeUndefined();
   });
 });
+
+describe("GitLab project patterns", () => {
+  it("take gitlab: and a full path of two or more parts, and never match a GitHub name or a deeper path", () => {
+    expect(repositoryGlobProblem("gitlab:acme/ops/web")).toBeUndefined();
+    expect(repositoryGlobProblem("gitlab:acme")).toMatch(/must be 'gitlab:' and a project's full path/);
+    expect(matchRepositoryGlob("gitlab:acme/ops/*", "gitlab:acme/ops/web")).toBe(true);
+    expect(matchRepositoryGlob("gitlab:acme/*", "gitlab:acme/ops/web")).toBe(false);
+    expect(matchRepositoryGlob("acme/web", "gitlab:acme/web")).toBe(false);
+    expect(matchRepositoryGlob("gitlab:acme/web", "acme/web")).toBe(false);
+    expect(matchRepositoryGlob("*/*", "gitlab:acme/web")).toBe(false);
+  });
+});

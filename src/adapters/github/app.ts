@@ -1,5 +1,8 @@
-import type { Probot } from "probot";
+import type { ApplicationFunctionOptions, Probot } from "probot";
+import { gitlabServerEnv } from "../gitlab/gitlabServerEnv.js";
+import { registerGitlab } from "../gitlab/registerGitlab.js";
 import { registerCommandHandlers } from "./commandHandlers.js";
+import { commandAppOptions } from "./commandOptions.js";
 import { CHECK_RERUN_EVENTS, onCheckRerequested } from "./onCheckRerequested.js";
 import { onPullRequest, PULL_REQUEST_EVENTS } from "./onPullRequest.js";
 import { requireWebhookSecret } from "./requireWebhookSecret.js";
@@ -13,9 +16,12 @@ import { loadServerConfig, SERVER_CONFIG_VARIABLE } from "./serverConfig.js";
  * the operator's server config (`HOSTROOT_SERVER_CONFIG`) binds to the repository, with that
  * pool's key. Refuses to load (and so the server to start) when webhooks would be verified with
  * Probot's public default secret, or when the server config is invalid, before serving any event.
+ * With `HOSTROOT_GITLAB_*` set, the same process serves GitLab notes on `/api/gitlab/webhooks`
+ * (same server config, same pools and keys); set without a webhook secret, it refuses to start.
  */
-export default async function hostrootApp(app: Probot): Promise<void> {
+export default async function hostrootApp(app: Probot, options?: ApplicationFunctionOptions): Promise<void> {
   await requireWebhookSecret(app);
+  const gitlab = gitlabServerEnv(process.env);
   const server = loadServerConfig();
   if (!server)
     app.log.warn(
@@ -24,4 +30,11 @@ export default async function hostrootApp(app: Probot): Promise<void> {
   app.on([...PULL_REQUEST_EVENTS], (context) => onPullRequest(context, server));
   app.on([...CHECK_RERUN_EVENTS], (context) => onCheckRerequested(context, server));
   registerCommandHandlers(app, server ? { server } : {});
+  if (gitlab) {
+    if (!options?.addHandler)
+      throw new Error("hostroot: GitLab needs Probot's server (probot run) to serve its webhook");
+    const { operations: _github, ...shared } = commandAppOptions(server ? { server } : {});
+    registerGitlab(gitlab, options.addHandler, { ...shared, log: app.log });
+    app.log.info(`hostroot: GitLab notes from ${gitlab.url} are served on /api/gitlab/webhooks`);
+  }
 }
