@@ -217,3 +217,60 @@ describe("the delta's owners, run by a real sh", () => {
     expect(statSync(join(delta, "srv/app/helper")).mode & 0o7777).toBe(0o4755);
   });
 });
+
+describe("hosts prepare's id range step, run by a real sh over scratch /etc files", () => {
+  const asRoot = process.getuid?.() === 0 && spawnSync("unshare", ["--version"]).status === 0;
+  const step = prepareSteps({
+    lxcPath: "/var/lib/lxc",
+    bridges: [],
+    install: false,
+    unprivileged: true,
+  }).find((s) => s.id === "prepare.subids");
+  /** Runs the step in a private mount namespace where /etc/subuid, subgid, passwd and group are scratch files. */
+  function runWith(files: { subuid: string; subgid: string; passwd?: string; group?: string }) {
+    const dir = mkdtempSync(join(tmp, "etc-"));
+    const all = { passwd: "root:x:0:0::/root:/bin/sh\n", group: "root:x:0:\n", ...files };
+    const binds = Object.entries(all).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return `mount --bind ${join(dir, name)} /etc/${name}`;
+    });
+    const argv = step?.argv ?? [];
+    const r = spawnSync(
+      "unshare",
+      [
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        `${binds.join(" && ")} && exec "$@"`,
+        "sh",
+        ...argv,
+      ],
+      { encoding: "utf8" },
+    );
+    const read = (name: string) => spawnSync("cat", [join(dir, name)], { encoding: "utf8" }).stdout;
+    return { ...r, subuid: read("subuid"), subgid: read("subgid") };
+  }
+
+  it.skipIf(!asRoot)("appends root's range where it is missing, and leaves a covering one alone", () => {
+    const added = runWith({ subuid: "alice:200000:65536\n", subgid: "root:100000:65536\n" });
+    expect(added.status).toBe(0);
+    expect(added.subuid).toBe("alice:200000:65536\nroot:100000:65536\n");
+    expect(added.subgid).toBe("root:100000:65536\n");
+    expect(added.stdout).toContain("changed reserved root:100000:65536 in /etc/subuid");
+    const again = runWith({ subuid: "root:0:1000000\n", subgid: "root:100000:65536\n" });
+    expect([again.status, again.subuid]).toEqual([0, "root:0:1000000\n"]);
+    expect(again.stdout).toContain("unchanged");
+  });
+
+  it.skipIf(!asRoot)("refuses, changing nothing, when someone else holds part of the range", () => {
+    const clash = runWith({ subuid: "podman:150000:65536\n", subgid: "" });
+    expect(clash.status).toBe(1);
+    expect(clash.stderr).toContain("/etc/subuid already gives part of 100000-165535 to: podman:150000:65536");
+    expect([clash.subuid, clash.subgid]).toEqual(["podman:150000:65536\n", ""]);
+    const account = runWith({ subuid: "", subgid: "", passwd: "svc:x:100500:100500::/:/bin/false\n" });
+    expect(account.status).toBe(1);
+    expect(account.stderr).toContain("host account or group svc has an id in 100000-165535");
+  });
+});

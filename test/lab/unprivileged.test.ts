@@ -101,7 +101,7 @@ describe
       writeDef("priv-web", web);
       // A root-only file of the host's, inside a directory both containers mount: no mask covers it.
       await host("printf 'host secret\\n' >/srv/ledger/root-only && chmod 600 /srv/ledger/root-only");
-    }, 180_000);
+    }, 1_200_000);
 
     afterAll(async () => {
       try {
