@@ -294,6 +294,8 @@ other=$3
 count=$4
 shift 4
 fail() { printf 'hostroot: %s\\n' "$*" >&2; exit 1; }
+# Gives what hostroot wrote to container root (a no-op for a privileged container: root wrote it).
+owned() { [ "$off" -eq 0 ] || chown -h -- "$off:$off" "$1"; }
 mkpath() {
   cur=$d
   rest=\${1#/}
@@ -306,8 +308,13 @@ mkpath() {
       mkdir -- "$cur" || exit 1
       ref=\${cur#"$d"}
       if [ -d "$ref" ]; then
-        chown -- "$(( $(stat -c %u -- "$ref") + off )):$(( $(stat -c %g -- "$ref") + off ))" "$cur" && chmod --reference="$ref" -- "$cur" || exit 1
-      else
+        if [ "$off" -eq 0 ]; then
+          chown --reference="$ref" -- "$cur" || exit 1
+        else
+          set -- $(stat -c '%u %g' -- "$ref") && chown -- "$(($1 + off)):$(($2 + off))" "$cur" || exit 1
+        fi
+        chmod --reference="$ref" -- "$cur" || exit 1
+      elif [ "$off" -ne 0 ]; then
         chown -- "$off:$off" "$cur" || exit 1
       fi
     fi
@@ -334,8 +341,8 @@ while [ "$#" -ge 2 ]; do
   case $op in
   whiteout) mkpath "\${p%/*}"; rm -f -- "$d$p" && mknod -- "$d$p" c 0 0 || exit 1 ;;
   opaque) mkpath "$p"; setfattr -h -n trusted.overlay.opaque -v y -- "$d$p" || exit 1 ;;
-  null-link) mkpath "\${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" && chown -h -- "$off:$off" "$d$p" || exit 1 ;;
-  file) mkpath "\${p%/*}"; rm -f -- "$d$p" && printf '%s' "$1" >"$d$p" && chown -- "$off:$off" "$d$p" || exit 1; shift ;;
+  null-link) mkpath "\${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" && owned "$d$p" || exit 1 ;;
+  file) mkpath "\${p%/*}"; rm -f -- "$d$p" && printf '%s' "$1" >"$d$p" && owned "$d$p" || exit 1; shift ;;
   *) fail "unknown operation: $op" ;;
   esac
 done
