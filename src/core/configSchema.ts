@@ -90,6 +90,10 @@ export const configSchema = z
           })
           .default({ allowedBridges: ["lxcbr0"] }),
         apparmorProfile: z.string().optional().describe("lxc.apparmor.profile for hosts that use AppArmor."),
+        unprivileged: z
+          .boolean()
+          .default(false)
+          .describe("Containers run unprivileged unless their definition says unprivileged: false."),
         rollout: z
           .strictObject({
             canary: z.int().min(0).default(1).describe("Hosts upgraded alone first."),

@@ -27,9 +27,12 @@ export const STRIP_CONTROL = String.raw`tr -d '\000-\011\013-\037\177'`;
  *   either, `::hostroot-inside-cut NAME`, and the report counts as incomplete.
  */
 export function inspectFunctions(lxcPath: string, packages: readonly string[]): string {
-  const attach = lxcAttach("x", lxcPath, ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect", ...packages]);
+  const inside = ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect", ...packages];
+  const attach = lxcAttach("x", lxcPath, inside);
   // lxcAttach's argv is `lxc-attach -n NAME -P PATH --clear-env ...`: the name is a runtime value here.
   const afterName = shellQuote(attach.slice(3));
+  const seesOnly = shellQuote(lxcAttach("x", lxcPath, inside, { HOSTROOT_PART: "sees" }).slice(3));
+  const report = `${STRIP_CONTROL} | head -n ${INSIDE_LINE_LIMIT + 1} | hostroot_prefix "$1"`;
   return [
     `hostroot_lxc=${quoteArg(lxcPath)}`,
     "hostroot_containers() {",
@@ -60,7 +63,27 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     "  case $s in *[!A-Z]* | '') s=UNKNOWN ;; esac",
     '  printf \'::hostroot-state %s %s\\n\' "$1" "$s"',
     '  [ "$s" = RUNNING ] || return 0',
-    `  lxc-attach -n "$1" ${afterName} </dev/null 2>/dev/null | ${STRIP_CONTROL} | head -n ${INSIDE_LINE_LIMIT + 1} | hostroot_prefix "$1"`,
+    // An unprivileged container (its config maps ids) reports its versions; the host reads its
+    // processes' mappings (see INSIDE_SCRIPT).
+    `  if grep -q '^lxc.idmap' "$hostroot_lxc/$1/config" 2>/dev/null; then`,
+    `    { lxc-attach -n "$1" ${seesOnly} </dev/null 2>/dev/null; hostroot_maps "$1"; } | ${report}`,
+    "    return 0",
+    "  fi",
+    `  lxc-attach -n "$1" ${afterName} </dev/null 2>/dev/null | ${report}`,
+    "}",
+    // The container's processes: every /proc/PID in its init's PID namespace (one find), on the host.
+    "hostroot_maps() {",
+    '  p=$(lxc-info -n "$1" -P "$hostroot_lxc" -p -H 2>/dev/null) || p=',
+    "  case $p in '' | *[!0-9]*) p=x ;; esac",
+    '  ns=$(readlink "/proc/$p/ns/pid" 2>/dev/null) || ns=',
+    // No PID namespace to read: the mappings are unknown, never clean.
+    "  case $ns in 'pid:['*[0-9]']') ;; *) printf 'stale 0\\nunknown 1\\nend\\n'; return 0 ;; esac",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    "  ns=${ns#pid:[}",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    "  ns=${ns%]}",
+    `  procs=$(find /proc/[0-9]*/ns -maxdepth 1 -name pid -lname "pid:\\[$ns\\]" 2>/dev/null | sed 's|/ns/pid$||')`,
+    `  HOSTROOT_PART=maps HOSTROOT_PROCS=$procs HOSTROOT_STRIP="$hostroot_lxc/$1/rootfs" sh -c ${quoteArg(INSIDE_SCRIPT)} hostroot-inspect ${packages.map(quoteArg).join(" ")} </dev/null 2>/dev/null`,
     "}",
   ].join("\n");
 }

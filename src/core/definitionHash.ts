@@ -2,11 +2,14 @@ import { createHash } from "node:crypto";
 import { BUILTIN_MASKED_FILES, BUILTIN_OPAQUE_DIRS } from "./builtinMasks.js";
 import type { Config } from "./configSchema.js";
 import type { Definition } from "./definitionSchema.js";
+import { isUnprivileged } from "./unprivileged.js";
 
 /** Policy masks that shape every container, so changing them must change the hash too. */
 export interface Masks {
   files: readonly string[];
   dirs: readonly string[];
+  /** policy.unprivileged: the default a definition without `unprivileged` gets. */
+  unprivileged?: boolean;
 }
 
 /**
@@ -38,6 +41,7 @@ export function policyMasks(config: Config): Masks {
   return {
     files: [...BUILTIN_MASKED_FILES, ...config.policy.masks.files, config.policy.deployKeyPath],
     dirs: [...BUILTIN_OPAQUE_DIRS, ...config.policy.masks.dirs],
+    unprivileged: config.policy.unprivileged,
   };
 }
 
@@ -45,6 +49,11 @@ export function policyMasks(config: Config): Masks {
 function hashedParts(def: Definition, extraMasks?: Masks): Record<string, unknown> {
   const parts: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(def)) if (!PLACEMENT_FIELDS.has(k) && v !== undefined) parts[k] = v;
+  // What the container is, not how it was spelt: the definition's choice, else the policy's. Only
+  // `true` is hashed, so privileged containers keep the hashes they had before the field existed,
+  // and flipping it either way (in the definition or the policy) re-creates the container's config.
+  delete parts.unprivileged;
+  if (isUnprivileged(def, { unprivileged: extraMasks?.unprivileged })) parts.unprivileged = true;
   // Order of masks means nothing; duplicates neither.
   const sorted = (xs: readonly string[] = []) => [...new Set(xs)].sort();
   parts.masks = { files: sorted(extraMasks?.files), dirs: sorted(extraMasks?.dirs) };

@@ -97,6 +97,12 @@ export const definitionSchema = z
         pids: z.int().min(16).max(4_194_304).optional(),
       })
       .optional(),
+    unprivileged: z
+      .boolean()
+      .optional()
+      .describe(
+        "Run in a user namespace: container root is an unprivileged host uid. Default: policy.unprivileged.",
+      ),
   })
   .describe("A hostroot container definition.");
 

@@ -42,11 +42,22 @@ export type DeltaOp =
  * the container at that time. Dirs it creates copy owner and mode from the host's dir of the same
  * name (an opaque /tmp must stay 1777, /root 0700), since an upper dir's metadata wins. A
  * whiteout is a 0/0 char device; an opaque dir carries trusted.overlay.opaque=y.
+ *
+ * Owners are shifted by the container's id offset (0 privileged, 100000 unprivileged: what the
+ * container calls root is that host uid), so what hostroot writes belongs to the container's
+ * root as the container sees it. A delta whose top dir is owned by the other offset belongs to a
+ * container that switched between privileged and unprivileged: every entry whose owner lies in
+ * the old range is moved to the new one (mode restored after chown, which clears set-id bits).
  */
 const DELTA_SCRIPT = `umask 022
 d=$1
-shift
+off=$2
+other=$3
+count=$4
+shift 4
 fail() { printf 'hostroot: %s\\n' "$*" >&2; exit 1; }
+# Gives what hostroot wrote to container root (a no-op for a privileged container: root wrote it).
+owned() { [ "$off" -eq 0 ] || chown -h -- "$off:$off" "$1"; }
 mkpath() {
   cur=$d
   rest=\${1#/}
@@ -58,11 +69,33 @@ mkpath() {
     if [ ! -d "$cur" ]; then
       mkdir -- "$cur" || exit 1
       ref=\${cur#"$d"}
-      if [ -d "$ref" ]; then chown --reference="$ref" -- "$cur" && chmod --reference="$ref" -- "$cur" || exit 1; fi
+      if [ -d "$ref" ]; then
+        if [ "$off" -eq 0 ]; then
+          chown --reference="$ref" -- "$cur" || exit 1
+        else
+          set -- $(stat -c '%u %g' -- "$ref") && chown -- "$(($1 + off)):$(($2 + off))" "$cur" || exit 1
+        fi
+        chmod --reference="$ref" -- "$cur" || exit 1
+      elif [ "$off" -ne 0 ]; then
+        chown -- "$off:$off" "$cur" || exit 1
+      fi
     fi
   done
 }
 if [ -L "$d" ] || [ ! -d "$d" ]; then fail "not a directory: $d"; fi
+was=$(stat -c %u -- "$d") || exit 1
+if [ "$was" = "$other" ] && [ "$other" != "$off" ]; then
+  find "$d" -xdev -exec sh -c 'from=$1 to=$2 n=$3
+shift 3
+for f; do
+  s=$(stat -c "%u %g %a" -- "$f") || exit 1
+  u=\${s%% *} r=\${s#* } g=\${r%% *} m=\${r#* }
+  if [ "$u" -ge "$from" ] && [ "$u" -lt $((from + n)) ]; then u=$((u - from + to)); fi
+  if [ "$g" -ge "$from" ] && [ "$g" -lt $((from + n)) ]; then g=$((g - from + to)); fi
+  chown -h -- "$u:$g" "$f" || exit 1
+  if [ ! -L "$f" ]; then chmod -- "$m" "$f" || exit 1; fi
+done' hostroot-shift "$was" "$off" "$count" {} + || fail "could not move the delta's owners from $was to $off"
+fi
 while [ "$#" -ge 2 ]; do
   op=$1
   p=$2
@@ -70,22 +103,49 @@ while [ "$#" -ge 2 ]; do
   case $op in
   whiteout) mkpath "\${p%/*}"; rm -f -- "$d$p" && mknod -- "$d$p" c 0 0 || exit 1 ;;
   opaque) mkpath "$p"; setfattr -h -n trusted.overlay.opaque -v y -- "$d$p" || exit 1 ;;
-  null-link) mkpath "\${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" || exit 1 ;;
-  file) mkpath "\${p%/*}"; rm -f -- "$d$p" && printf '%s' "$1" >"$d$p" || exit 1; shift ;;
+  null-link) mkpath "\${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" && owned "$d$p" || exit 1 ;;
+  file) mkpath "\${p%/*}"; rm -f -- "$d$p" && printf '%s' "$1" >"$d$p" && owned "$d$p" || exit 1; shift ;;
   *) fail "unknown operation: $op" ;;
   esac
 done
 if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi`;
 
+/** Host ids of a delta's owners: `offset` now (0 or the unprivileged base), `other` the one it may switch from. */
+export interface DeltaIds {
+  offset: number;
+  other: number;
+  count: number;
+}
+
+const PRIVILEGED_IDS: DeltaIds = { offset: 0, other: 0, count: 65_536 };
+
 /** All changes to one delta as one command, so the checking script appears once per container. */
-export function deltaCommand(delta: string, ops: readonly DeltaOp[]): string[] {
+export function deltaCommand(
+  delta: string,
+  ops: readonly DeltaOp[],
+  ids: DeltaIds = PRIVILEGED_IDS,
+): string[] {
   const args = ops.flatMap((o) => {
     if (!o.path.startsWith("/") || o.path.split("/").some((s) => s === "." || s === "..")) {
       throw new Error(`hostroot: unusable path in a delta: ${JSON.stringify(o.path)}`);
     }
     return o.op === "file" ? [o.op, o.path, o.content] : [o.op, o.path];
   });
-  return ["sh", "-c", DELTA_SCRIPT, "hostroot-delta", delta, ...args];
+  const id = (n: number) => {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`hostroot: not an id: ${n}`);
+    return String(n);
+  };
+  return [
+    "sh",
+    "-c",
+    DELTA_SCRIPT,
+    "hostroot-delta",
+    delta,
+    id(ids.offset),
+    id(ids.other),
+    id(ids.count),
+    ...args,
+  ];
 }
 
 /**

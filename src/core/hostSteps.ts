@@ -18,7 +18,9 @@ import { defaultMasks } from "./masks.js";
 import { assertOwner, type Owner } from "./owner.js";
 import type { PlanStep } from "./plan.js";
 import { renderLxcConfig } from "./renderLxcConfig.js";
+import { installHookCommand, ROOTFS_HOOK, rootfsHookPath } from "./rootfsHook.js";
 import { renderStateFile } from "./stateFile.js";
+import { isUnprivileged, UNPRIVILEGED_IDS } from "./unprivileged.js";
 
 /** One unit of host-side work: an argv run by the host's sh, with optional stdin bytes. */
 export interface HostStep {
@@ -63,9 +65,11 @@ function prepare(ctx: Ctx, def: Definition, replica: number): HostStep[] {
   const { paths, config } = ctx;
   const masks = defaultMasks(config, def, ctx.host);
   const lightweight = ctx.lightweightInit ?? true;
+  const unprivileged = isUnprivileged(def, config.policy);
   const lxcConfig = renderLxcConfig(def, ctx.host, {
     replica,
     lightweightInit: lightweight,
+    unprivileged,
     ...(config.policy.apparmorProfile === undefined
       ? {}
       : { apparmorProfile: config.policy.apparmorProfile }),
@@ -81,8 +85,23 @@ function prepare(ctx: Ctx, def: Definition, replica: number): HostStep[] {
   ];
   const what = [`hide ${masks.files.length} files and ${masks.dirs.length} dirs`, "write /etc/hostname"];
   if (units.length > 0) what.push(`mask ${units.length} units`);
+  const { hostId, count } = UNPRIVILEGED_IDS;
+  const ids = unprivileged ? { offset: hostId, other: 0, count } : { offset: 0, other: hostId, count };
+  if (unprivileged) what.push(`owned by host uid ${hostId} (container root)`);
+  // The hook LXC runs to mount an unprivileged container's root; written by every deploy of one
+  // (same bytes each time), so a host prepared before it existed still gets it.
+  const hookPath = rootfsHookPath(paths.lxcPath);
+  const hook = unprivileged
+    ? [
+        step(ctx, "rootfs-hook", `write ${hookPath}`, {
+          argv: installHookCommand(hookPath),
+          stdin: ROOTFS_HOOK,
+        }),
+      ]
+    : [];
   return [
-    step(ctx, "delta", `${what.join(", ")} in the delta`, { argv: deltaCommand(paths.delta, ops) }),
+    ...hook,
+    step(ctx, "delta", `${what.join(", ")} in the delta`, { argv: deltaCommand(paths.delta, ops, ids) }),
     step(ctx, "config", `write ${paths.config}`, { argv: writeFileCommand(paths.config), stdin: lxcConfig }),
   ];
 }

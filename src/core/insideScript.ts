@@ -11,23 +11,46 @@
  * `unknown-map PID COMM`, never counted as clean; an error naming no process counts as unknown. Then `stale N` (processes mapping a replaced file), `unknown N`, and
  * `end`, so a report cut short is told apart from a clean one. dpkg lists merged-/usr paths as
  * /lib/..., so a mapped /usr/lib/... also matches /lib/.... COMM is reduced to `[A-Za-z0-9._-]`.
+ *
+ * An unprivileged container cannot read map_files (that takes CAP_SYS_ADMIN over the host's
+ * user namespace), and running its binaries as host root would hand it the host. So for one,
+ * the script runs twice: inside with `HOSTROOT_PART=sees` (the versions only), and on the host,
+ * with the host's own tools, as `HOSTROOT_PART=maps` over `HOSTROOT_PROCS` (the container's
+ * `/proc/PID` dirs, host PIDs) with `HOSTROOT_STRIP` (its rootfs mount point) taken off any
+ * mapped path that shows it.
  */
 export const INSIDE_SCRIPT = `LC_ALL=C
 export LC_ALL
 nl='
 '
+part=\${HOSTROOT_PART:-all}
 list=
 for p in "$@"; do
-  v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=
-  case $v in ?i?'|'?*) v=\${v#*|} ;; *) v=- ;; esac
-  printf 'sees %s %s\\n' "$p" "$v"
+  if [ "$part" != maps ]; then
+    v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=
+    case $v in ?i?'|'?*) v=\${v#*|} ;; *) v=- ;; esac
+    printf 'sees %s %s\\n' "$p" "$v"
+  fi
   list=$list$nl$(dpkg-query -L -- "$p" 2>/dev/null)
 done
+[ "$part" != sees ] || exit 0
 list=$list$nl
+if [ "$part" = maps ]; then
+  set --
+  for q in \${HOSTROOT_PROCS:-}; do set -- "$@" "$q/map_files"; done
+else
+  set -- /proc/[0-9]*/map_files
+fi
+strip=\${HOSTROOT_STRIP:-}
 # One find over every process (a fork per process would cost more than the restart itself).
 # Its lines: \`S MAPPING\` (link count 0), \`U MAPPING\` (cannot be followed), or an error naming
-# /proc/PID/... (the process's mappings cannot be listed).
-out=$(find -L /proc/[0-9]*/map_files -mindepth 1 -maxdepth 1 \\( -type l -printf 'U %p\\n' -o -links 0 -printf 'S %p\\n' \\) 2>&1)
+# /proc/PID/... (the process's mappings cannot be listed). No process at all: nothing to find.
+out=
+if [ "$#" -gt 0 ]; then
+  out=$(find -L "$@" -mindepth 1 -maxdepth 1 \\( -type l -printf 'U %p\\n' -o -links 0 -printf 'S %p\\n' \\) 2>&1)
+else
+  [ "$part" != maps ] || unknown_none=1
+fi
 seen=$nl
 stale_pids=' '
 unknown_pids=' '
@@ -46,6 +69,7 @@ while IFS= read -r line; do
     'S '*)
       if t=$(readlink -- "$m" 2>/dev/null); then
         t=\${t% (deleted)}
+        if [ -n "$strip" ]; then t=\${t#"$strip"}; fi
         case $list in *"$nl$t$nl"* | *"$nl\${t#/usr}$nl"*) ;; *) continue ;; esac
         # One line per process and file, however many segments of the file it maps.
         case $seen in *"$nl$pid $t$nl"*) continue ;; esac
@@ -66,7 +90,7 @@ $out
 EOF
 stale=0
 for pid in $stale_pids; do stale=$((stale + 1)); done
-unknown=$unknown_other
+unknown=$((unknown_other + \${unknown_none:-0}))
 for pid in $unknown_pids; do
   [ -d "/proc/$pid" ] || continue
   c=$(tr -c 'A-Za-z0-9._-' '_' 2>/dev/null <"/proc/$pid/comm") || c=

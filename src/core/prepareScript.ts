@@ -1,6 +1,8 @@
 import { assertLxcPath } from "./containerPaths.js";
 import type { HostStep } from "./hostSteps.js";
 import { HOST_LOCK_DIR } from "./lockedHostScript.js";
+import { ROOTFS_HOOK, rootfsHookPath } from "./rootfsHook.js";
+import { UNPRIVILEGED_IDS } from "./unprivileged.js";
 
 /** Options for {@link prepareSteps}. */
 export interface PrepareOptions {
@@ -9,6 +11,12 @@ export interface PrepareOptions {
   bridges: readonly string[];
   /** apt-get install lxc when `lxc-start` is missing; otherwise a missing LXC fails the step. */
   install: boolean;
+  /**
+   * Some container on this host runs unprivileged: reserve the id range for root in /etc/subuid
+   * and /etc/subgid, install the rootfs hook and make the idmapped bind of `/` (which proves the
+   * kernel and the root filesystem support it).
+   */
+  unprivileged?: boolean;
 }
 
 /** Prefix of the line each prepare step prints to say whether it changed something. */
@@ -79,6 +87,61 @@ mkdir -p -m 0755 -- "$2" || exit 1
 say changed "created $2"`;
 
 /**
+ * Reserves the unprivileged range for root in /etc/subuid and /etc/subgid: a line for root that
+ * covers it is enough; a range given to anyone else that overlaps it, or a host account whose
+ * uid or gid falls in it, fails the step (that account would own what container root owns).
+ * Nothing is rewritten: a missing line is appended.
+ */
+const SUBIDS = `${SAY}
+id=$1
+base=$2
+count=$3
+end=$((base + count))
+if who=$(awk -F: -v b="$base" -v e="$end" '$3 >= b && $3 < e { print $1; exit 1 }' /etc/passwd) &&
+  who=$(awk -F: -v b="$base" -v e="$end" '$3 >= b && $3 < e { print $1; exit 1 }' /etc/group); then :; else
+  echo "hostroot: host account or group $who has an id in $base-$((end - 1)), the range unprivileged containers' ids map to" >&2
+  exit 1
+fi
+added=
+for f in /etc/subuid /etc/subgid; do
+  if [ -f "$f" ] && awk -F: -v b="$base" -v e="$end" '$1 == "root" && $2 <= b && $2 + $3 >= e { f = 1 } END { exit !f }' "$f"; then continue; fi
+  if [ -f "$f" ]; then
+    clash=$(awk -F: -v b="$base" -v e="$end" '$1 !~ /^#/ && NF >= 3 && $2 < e && $2 + $3 > b { printf "%s ", $0 }' "$f")
+    if [ -n "$clash" ]; then
+      echo "hostroot: $f already gives part of $base-$((end - 1)) to: $clash(unprivileged containers need that range for root)" >&2
+      exit 1
+    fi
+  fi
+  printf 'root:%s:%s\n' "$base" "$count" >>"$f" && chmod 0644 "$f" || exit 1
+  added="$added $f"
+done
+if [ -n "$added" ]; then say changed "reserved root:$base:$count in$added"; else say unchanged "root has $base:$count in /etc/subuid and /etc/subgid"; fi`;
+
+/** Installs a file given on stdin (mode 0755) unless it is there with the same bytes. */
+const HOOK = `${SAY}
+id=$1
+f=$2
+t=$(mktemp) && cat >"$t" || exit 1
+if [ -f "$f" ] && [ ! -L "$f" ] && cmp -s -- "$t" "$f"; then rm -f -- "$t"; say unchanged "$f is current"; exit 0; fi
+mkdir -p -- "\${f%/*}" && install -m 0755 -- "$t" "$f.hostroot-new" && mv -f -- "$f.hostroot-new" "$f"
+rc=$?
+rm -f -- "$t"
+[ "$rc" -eq 0 ] || exit 1
+say changed "wrote $f"`;
+
+/** Kernel support for user namespaces, then the hook makes (or finds) the idmapped bind of `/`. */
+const IDMAP = `${SAY}
+id=$1
+shift
+n=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null) || n=
+if [ ! -e /proc/self/ns/user ] || [ "\${n:-0}" -eq 0 ]; then
+  echo "hostroot: this kernel has no user namespaces (user.max_user_namespaces is \${n:-missing}); unprivileged containers need them" >&2
+  exit 1
+fi
+out=$("$@" - lxc idmap) || exit 1
+case $out in made*) say changed "$out" ;; *) say unchanged "$out" ;; esac`;
+
+/**
  * The idempotent steps that make a host ready for hostroot: LXC present, the host root bound
  * read-only and non-recursively at `<lxcPath>/host/rootfs` and listed in /etc/fstab, each bridge
  * present and up, and the lock directory. Nothing is ever removed.
@@ -101,6 +164,7 @@ export function prepareSteps(options: PrepareOptions): HostStep[] {
     step("fstab", `${hostRootfs} mounted at boot`, FSTAB, hostRootfs),
     ...bridges.map((b) => step(`bridge.${b}`, `bridge ${b} present and up`, BRIDGE, b)),
     step("lock-dir", `${HOST_LOCK_DIR} exists`, DIR, HOST_LOCK_DIR),
+    ...(options.unprivileged ? unprivilegedSteps(lxcPath, step) : []),
   ];
 }
 
@@ -115,4 +179,33 @@ export function parsePrepareReport(output: string): Map<string, { changed: boole
       out.set(id, { changed: word === "changed", what: f.slice(3).join(" ") });
   }
   return out;
+}
+
+/** What an unprivileged container needs on a host: the id range, the hook, the idmapped bind. */
+function unprivilegedSteps(
+  lxcPath: string,
+  step: (what: string, description: string, script: string, ...args: string[]) => HostStep,
+): HostStep[] {
+  const { hostId, count } = UNPRIVILEGED_IDS;
+  const hook = rootfsHookPath(lxcPath);
+  const range = `${hostId}-${hostId + count - 1}`;
+  return [
+    step(
+      "subids",
+      `ids ${range} reserved for root in /etc/subuid and /etc/subgid`,
+      SUBIDS,
+      String(hostId),
+      String(count),
+    ),
+    { ...step("rootfs-hook", `${hook} installed`, HOOK, hook), stdin: ROOTFS_HOOK },
+    step(
+      "idmap",
+      `user namespaces and an idmapped read-only bind of / at ${lxcPath}/host/idmap-${hostId}-${count}`,
+      IDMAP,
+      hook,
+      lxcPath,
+      String(hostId),
+      String(count),
+    ),
+  ];
 }

@@ -2,6 +2,8 @@ import type { PoolHost } from "./configSchema.js";
 import { containerPaths } from "./containerPaths.js";
 import type { Definition } from "./definitionSchema.js";
 import { hwaddr } from "./hwaddr.js";
+import { rootfsHookValue } from "./rootfsHook.js";
+import { UNPRIVILEGED_IDS } from "./unprivileged.js";
 
 /** How one replica's config is rendered. */
 export interface RenderLxcConfigOptions {
@@ -15,6 +17,12 @@ export interface RenderLxcConfigOptions {
    * supported platforms), halted with SIGRTMIN+3.
    */
   lightweightInit?: boolean;
+  /**
+   * true: a user namespace maps container ids 0..65535 to host ids 100000.. ({@link
+   * UNPRIVILEGED_IDS}), and the root filesystem is the overlay the host-side hook mounts at
+   * `<dir>/rootfs` over an idmapped bind of `/` (see rootfsHook.ts). Default false.
+   */
+  unprivileged?: boolean;
 }
 
 /**
@@ -95,6 +103,23 @@ function resourceLines(resources: Definition["resources"]): string[] {
 }
 
 /**
+ * An unprivileged container: its ids mapped into the host's reserved range, its root the overlay
+ * the hook mounts on the host before each start (LXC's overlayfs driver refuses an idmapped
+ * lower, so the rootfs is given as a plain directory), unmounted by the same hook after a stop.
+ */
+function unprivilegedLines(lxcPath: string, dir: string): string[] {
+  const { hostId, count } = UNPRIVILEGED_IDS;
+  const hook = rootfsHookValue(lxcPath);
+  return [
+    entry("lxc.idmap", `u 0 ${hostId} ${count}`),
+    entry("lxc.idmap", `g 0 ${hostId} ${count}`),
+    entry("lxc.rootfs.path", `dir:${dir}/rootfs`),
+    entry("lxc.hook.pre-start", hook),
+    entry("lxc.hook.post-stop", hook),
+  ];
+}
+
+/**
  * The LXC 4/5 config of one replica (never the pre-2.1 keys `lxc.rootfs`, `lxc.utsname`,
  * `lxc.network.*`). Pure: the same inputs give the same bytes, so a config can be golden-tested
  * and diffed before a deploy.
@@ -113,7 +138,9 @@ export function renderLxcConfig(def: Definition, host: PoolHost, options: Render
     // Empty value clears every post-stop hook so far: lxcfs' reboot hook sleeps 0.5 s per stop.
     entry("lxc.hook.post-stop", ""),
     entry("lxc.uts.name", def.name),
-    entry("lxc.rootfs.path", `overlayfs:${paths.hostRootfs}:${paths.delta}`),
+    ...(options.unprivileged
+      ? unprivilegedLines(host.lxcPath, paths.dir)
+      : [entry("lxc.rootfs.path", `overlayfs:${paths.hostRootfs}:${paths.delta}`)]),
     entry("lxc.net.0.type", "veth"),
     entry("lxc.net.0.link", def.network.bridge),
     entry("lxc.net.0.flags", "up"),

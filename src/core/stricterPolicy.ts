@@ -80,7 +80,8 @@ const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a,
  * by (a push is judged by the stricter of the policy before and after it): every command's rule
  * the stricter one, mount sources only where both allow, masks of both (each deploy key path
  * masked too), the more careful rollout (larger canary, smaller batches and concurrency, fewer
- * tolerated failures, shorter timeouts). The AppArmor profile of `a` wins when both set one: a
+ * tolerated failures, shorter timeouts), unprivileged containers when either policy asks for them.
+ * The AppArmor profile of `a` wins when both set one: a
  * new profile takes effect from the next change. `definitionsPath` (where files are, not what
  * they may do) and keys this function does not know come from `b`.
  */
@@ -100,6 +101,8 @@ export function stricterPolicy(a: Policy, b: Policy): Policy {
       dirs: union(a.masks.dirs, b.masks.dirs),
     },
     ...(apparmorProfile === undefined ? {} : { apparmorProfile }),
+    // Unprivileged by default if either says so: a push cannot turn it off for its own judgement.
+    unprivileged: a.unprivileged || b.unprivileged,
     rollout: {
       ...b.rollout,
       canary: Math.max(a.rollout.canary, b.rollout.canary),

@@ -3,6 +3,7 @@ import { type Config, poolHosts } from "../core/configSchema.js";
 import type { Definition } from "../core/definitionSchema.js";
 import type { HostResult, OperationResult, StepResult } from "../core/operationResult.js";
 import { parsePrepareReport, prepareSteps } from "../core/prepareScript.js";
+import { isUnprivileged } from "../core/unprivileged.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
 import { runHostSteps } from "./runHostSteps.js";
 
@@ -25,7 +26,9 @@ export interface PrepareHostsInput {
  * Makes every host ready for containers, idempotently, one locked script per host: LXC present,
  * `/` bound read-only and non-recursively at `<lxcPath>/host/rootfs` and in /etc/fstab, each
  * bridge the host's platform's definitions use among `policy.network.allowedBridges` (all of those
- * when they use none), the lock directory. A step that found its work
+ * when they use none), the lock directory; and where a container of the platform runs
+ * unprivileged (or the policy makes that the default), the id range in /etc/subuid and
+ * /etc/subgid, the rootfs hook and the idmapped bind of `/`. A step that found its work
  * already done is `skipped`; one that changed something is `applied` and says what it changed.
  */
 export async function prepareHosts(input: PrepareHostsInput): Promise<OperationResult> {
@@ -44,10 +47,17 @@ export async function prepareHosts(input: PrepareHostsInput): Promise<OperationR
           .filter((d) => d.definition.platform === host.platform)
           .map((d) => d.definition.network.bridge)
           .filter((b) => allowed.includes(b));
+        const policy = input.config.policy;
+        const unprivileged =
+          policy.unprivileged ||
+          input.definitions.some(
+            (d) => d.definition.platform === host.platform && isUnprivileged(d.definition, policy),
+          );
         const work = prepareSteps({
           lxcPath: host.lxcPath,
           bridges: bridges.length > 0 ? bridges : allowed,
           install: input.install === true,
+          unprivileged,
         });
         let result: HostResult;
         if (input.dryRun) {

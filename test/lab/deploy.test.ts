@@ -310,6 +310,8 @@ describe
       await until("deploy B waits for the lock", async () =>
         /flock -w/.test(await sh("ps -eo args | grep '^flock -w' || true")),
       );
+      // A holding the lock does not mean twin has started yet: wait for it, by its state.
+      await until("twin runs", async () => (await sh(`lxc-info -n twin -P ${L} -s -H`)).trim() === "RUNNING");
       // Through the container, not into its delta: overlayfs may keep a cached "no such file".
       await lab.sh("h1", ["lxc-attach", "-n", "twin", "-P", L, "--", "touch", gate]);
       const [a, b] = await Promise.all([deployA, deployB]);

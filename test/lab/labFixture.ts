@@ -55,11 +55,18 @@ export interface TestLab {
   close(): Promise<void>;
 }
 
-/** Brings up `hosts` lab hosts in `.lab/<stateDirName>`, after clearing any lab left behind. */
-export async function startTestLab(stateDirName: string, hosts = 3): Promise<TestLab> {
+/**
+ * Brings up `hosts` lab hosts in `.lab/<stateDirName>`, after clearing any lab left behind;
+ * `plainRoots` gives them roots that support idmapped mounts (see LabUpOptions).
+ */
+export async function startTestLab(
+  stateDirName: string,
+  hosts = 3,
+  options: { plainRoots?: boolean } = {},
+): Promise<TestLab> {
   const stateDir = fileURLToPath(new URL(`../../.lab/${stateDirName}`, import.meta.url));
   await tearDownLabQuietly({ stateDir });
-  const info = await labUp({ hosts, stateDir });
+  const info = await labUp({ hosts, stateDir, plainRoots: options.plainRoots === true });
   const config = configSchema.parse(parse(readFileSync(info.configPath, "utf8")));
   const executor = new SshExecutor({ privateKey: readFileSync(info.privateKeyPath), connectTimeoutMs: 5000 });
   const pool = poolHosts(config);

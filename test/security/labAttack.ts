@@ -43,8 +43,12 @@ export function def(name: string, fields: Record<string, unknown> = {}): Definit
  * Brings up a one-host lab in `.lab/<name>` and runs `hosts prepare` on it (the bridge containers
  * attach to); the caller holds the lab test lock.
  */
-export async function startAttackLab(name: string, policy: Record<string, unknown> = {}): Promise<AttackLab> {
-  const lab = await startTestLab(name, 1);
+export async function startAttackLab(
+  name: string,
+  policy: Record<string, unknown> = {},
+  options: { plainRoots?: boolean } = {},
+): Promise<AttackLab> {
+  const lab = await startTestLab(name, 1, options);
   const config = configSchema.parse({ ...lab.config, policy: { ...lab.config.policy, ...policy } });
   const prepared = await prepareHosts({
     config,

@@ -33,11 +33,16 @@ export function registerLabCommands(program: Command, io: CliIo, result: { code:
       0,
     )
     .option("--state-dir <dir>", "where the lab keeps its files", DEFAULT_STATE_DIR)
+    .option(
+      "--plain-roots",
+      "give each host a copy of the base as its root, not an overlay (idmapped mounts, for unprivileged containers)",
+    )
     .action((opts) =>
       guard(async () => {
         const info = await labUp({
           hosts: opts.hosts,
           containers: opts.containers,
+          plainRoots: opts.plainRoots === true,
           stateDir: stateDir(opts),
           log: (l) => io.stderr(`lab: ${l}\n`),
         });

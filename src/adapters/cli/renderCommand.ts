@@ -7,6 +7,7 @@ import { hostSteps } from "../../core/hostSteps.js";
 import { place } from "../../core/place.js";
 import { renderLxcConfig } from "../../core/renderLxcConfig.js";
 import { shellQuote } from "../../core/shellQuote.js";
+import { isUnprivileged } from "../../core/unprivileged.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 import { cliOwner } from "./operationContext.js";
 import { validateCheckout } from "./validateCheckout.js";
@@ -85,6 +86,7 @@ export async function renderCommand(
   io.stdout(
     renderLxcConfig(def, host, {
       replica,
+      unprivileged: isUnprivileged(def, config.policy),
       ...(config.policy.apparmorProfile ? { apparmorProfile: config.policy.apparmorProfile } : {}),
     }),
   );

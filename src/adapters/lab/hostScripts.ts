@@ -30,7 +30,12 @@ set -eu
 root=$1 base=$2 upper=$3 work=$4 name=$5 lxcdir=$6 repo=$7
 shift 7
 hostname "$name"
-mount -t overlay overlay -o "lowerdir=$base,upperdir=$upper,workdir=$work" "$root"
+# BASE "-": UPPER is a whole root of its own (a copy), bound as is.
+if [ "$base" = - ]; then
+  mount --bind "$upper" "$root"
+else
+  mount -t overlay overlay -o "lowerdir=$base,upperdir=$upper,workdir=$work" "$root"
+fi
 mount -t proc proc "$root/proc"
 mount -t sysfs sysfs "$root/sys"
 cg=$root/sys/fs/cgroup

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { type CgroupHierarchy, createHostCgroups } from "./hostCgroups.js";
 import { seedHostUpper } from "./hostUpper.js";
 import type { HostState } from "./labState.js";
 import { createHostNetwork } from "./network.js";
 import { type ProcessRef, processRef } from "./processes.js";
+import { runOk } from "./run.js";
 
 /** Everything {@link startHost} needs besides the host itself. */
 export interface StartHostContext {
@@ -17,6 +18,8 @@ export interface StartHostContext {
   authorizedKey: string;
   /** Called after each step that made something, so the state file names it at once. */
   recorded: () => void;
+  /** Give the host a copy of the base as its root instead of an overlay (see LabUpOptions.plainRoots). */
+  plainRoot?: boolean;
 }
 
 /**
@@ -25,6 +28,13 @@ export interface StartHostContext {
  * outlives the process that started the lab. Fills in `host` as it goes.
  */
 export async function startHost(host: HostState, ctx: StartHostContext): Promise<void> {
+  if (ctx.plainRoot) {
+    // The seed below then writes over the copy, as it would into an overlay's upper dir.
+    const upper = join(ctx.hostDir, "upper");
+    mkdirSync(upper, { recursive: true });
+    await runOk(["cp", "-a", "--", `${ctx.baseRoot}/.`, upper]);
+    rmSync(join(upper, "etc/apt/sources.list.d"), { recursive: true, force: true });
+  }
   host.hostKey = await seedHostUpper({
     hostDir: ctx.hostDir,
     name: host.name,
@@ -61,7 +71,7 @@ function spawnRunner(host: HostState, ctx: StartHostContext): ProcessRef {
     "sh",
     ctx.scripts.inner,
     d("root"),
-    ctx.baseRoot,
+    ctx.plainRoot ? "-" : ctx.baseRoot,
     d("upper"),
     d("work"),
     host.name,

@@ -16,8 +16,13 @@ printf '%s\n' '::hostroot-step billing-api.mkdir ok 0'
 printf '%s\n' '::hostroot-step billing-api.delta begin -'
 ( sh -c 'umask 022
 d=$1
-shift
+off=$2
+other=$3
+count=$4
+shift 4
 fail() { printf '\''hostroot: %s\n'\'' "$*" >&2; exit 1; }
+# Gives what hostroot wrote to container root (a no-op for a privileged container: root wrote it).
+owned() { [ "$off" -eq 0 ] || chown -h -- "$off:$off" "$1"; }
 mkpath() {
   cur=$d
   rest=${1#/}
@@ -29,11 +34,33 @@ mkpath() {
     if [ ! -d "$cur" ]; then
       mkdir -- "$cur" || exit 1
       ref=${cur#"$d"}
-      if [ -d "$ref" ]; then chown --reference="$ref" -- "$cur" && chmod --reference="$ref" -- "$cur" || exit 1; fi
+      if [ -d "$ref" ]; then
+        if [ "$off" -eq 0 ]; then
+          chown --reference="$ref" -- "$cur" || exit 1
+        else
+          set -- $(stat -c '\''%u %g'\'' -- "$ref") && chown -- "$(($1 + off)):$(($2 + off))" "$cur" || exit 1
+        fi
+        chmod --reference="$ref" -- "$cur" || exit 1
+      elif [ "$off" -ne 0 ]; then
+        chown -- "$off:$off" "$cur" || exit 1
+      fi
     fi
   done
 }
 if [ -L "$d" ] || [ ! -d "$d" ]; then fail "not a directory: $d"; fi
+was=$(stat -c %u -- "$d") || exit 1
+if [ "$was" = "$other" ] && [ "$other" != "$off" ]; then
+  find "$d" -xdev -exec sh -c '\''from=$1 to=$2 n=$3
+shift 3
+for f; do
+  s=$(stat -c "%u %g %a" -- "$f") || exit 1
+  u=${s%% *} r=${s#* } g=${r%% *} m=${r#* }
+  if [ "$u" -ge "$from" ] && [ "$u" -lt $((from + n)) ]; then u=$((u - from + to)); fi
+  if [ "$g" -ge "$from" ] && [ "$g" -lt $((from + n)) ]; then g=$((g - from + to)); fi
+  chown -h -- "$u:$g" "$f" || exit 1
+  if [ ! -L "$f" ]; then chmod -- "$m" "$f" || exit 1; fi
+done'\'' hostroot-shift "$was" "$off" "$count" {} + || fail "could not move the delta'\''s owners from $was to $off"
+fi
 while [ "$#" -ge 2 ]; do
   op=$1
   p=$2
@@ -41,12 +68,12 @@ while [ "$#" -ge 2 ]; do
   case $op in
   whiteout) mkpath "${p%/*}"; rm -f -- "$d$p" && mknod -- "$d$p" c 0 0 || exit 1 ;;
   opaque) mkpath "$p"; setfattr -h -n trusted.overlay.opaque -v y -- "$d$p" || exit 1 ;;
-  null-link) mkpath "${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" || exit 1 ;;
-  file) mkpath "${p%/*}"; rm -f -- "$d$p" && printf '\''%s'\'' "$1" >"$d$p" || exit 1; shift ;;
+  null-link) mkpath "${p%/*}"; rm -f -- "$d$p" && ln -s /dev/null "$d$p" && owned "$d$p" || exit 1 ;;
+  file) mkpath "${p%/*}"; rm -f -- "$d$p" && printf '\''%s'\'' "$1" >"$d$p" && owned "$d$p" || exit 1; shift ;;
   *) fail "unknown operation: $op" ;;
   esac
 done
-if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/billing-api/delta0 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/security/opasswd whiteout /var/cache/debconf/passwords.dat whiteout /var/lib/systemd/credential.secret whiteout /etc/ppp/chap-secrets whiteout /etc/ppp/pap-secrets whiteout /etc/ipsec.secrets whiteout /etc/krb5.keytab whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /etc/ssl/private opaque /etc/letsencrypt opaque /var/spool/cron/crontabs opaque /var/spool/cron/atjobs opaque /etc/wireguard opaque /etc/NetworkManager/system-connections opaque /srv/private opaque /srv/legacy file /etc/hostname 'billing-api
+if [ "$#" -ne 0 ]; then fail "stray argument: $1"; fi' hostroot-delta /var/lib/lxc/billing-api/delta0 0 100000 65536 whiteout /etc/shadow whiteout /etc/gshadow whiteout /etc/shadow- whiteout /etc/gshadow- whiteout /etc/ssh/ssh_host_rsa_key whiteout /etc/ssh/ssh_host_ecdsa_key whiteout /etc/ssh/ssh_host_ed25519_key whiteout /etc/ssh/ssh_host_dsa_key whiteout /etc/security/opasswd whiteout /var/cache/debconf/passwords.dat whiteout /var/lib/systemd/credential.secret whiteout /etc/ppp/chap-secrets whiteout /etc/ppp/pap-secrets whiteout /etc/ipsec.secrets whiteout /etc/krb5.keytab whiteout /etc/hostroot/registry-token opaque /root opaque /home opaque /tmp opaque /var/tmp opaque /var/log opaque /var/lib/lxc opaque /etc/ssl/private opaque /etc/letsencrypt opaque /var/spool/cron/crontabs opaque /var/spool/cron/atjobs opaque /etc/wireguard opaque /etc/NetworkManager/system-connections opaque /srv/private opaque /srv/legacy file /etc/hostname 'billing-api
 ' ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.delta failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
