@@ -22,6 +22,7 @@ export const LAB_PACKAGES = [
  * brings `/usr/share/lxc/config/debian.common.conf`, which container configs include. nodejs,
  * ruby and ruby-webrick (which `ruby -run -e httpd` needs since Ruby 3) let the example Python,
  * Node and Ruby services run in lab containers straight from the host root, with no internet.
+ * unattended-upgrades lets `hosts prepare --unattended` and the post-dpkg hook run as on a real host.
  */
 export const BASE_ROOT_PACKAGES = [
   "openssh-server",
@@ -36,6 +37,7 @@ export const BASE_ROOT_PACKAGES = [
   "nodejs",
   "ruby",
   "ruby-webrick",
+  "unattended-upgrades",
 ] as const;
 
 /** The argv lists that install the lab's packages on a fresh Debian machine (as root). */
