@@ -30,7 +30,8 @@ export function originPatternProblem(pattern: string): string | undefined {
 /**
  * The apt settings for unattended upgrades: the default origin lists cleared (`#clear`, so
  * Debian's 50unattended-upgrades, which also takes point releases, adds nothing) and replaced by
- * `origins`; the periodic runs switched on; and the post-dpkg hook. The hook line runs nothing when
+ * `origins`; the periodic runs switched on; all upgrades of a run in one dpkg run (MinimalSteps off,
+ * so a container is restarted once per run, not once per package); and the post-dpkg hook. The hook line runs nothing when
  * the hook is missing, as inside every container (they see /etc/apt through the host root, but
  * not the lxcPath), and never fails apt.
  */
@@ -50,6 +51,8 @@ export function unattendedAptConf(hookPath: string, origins: readonly string[]):
     "Unattended-Upgrade::Origins-Pattern {",
     ...origins.map((o) => `  "${o}";`),
     "};",
+    "// One dpkg run per unattended run, so the hook restarts each container once, not once per step.",
+    'Unattended-Upgrade::MinimalSteps "false";',
     'APT::Periodic::Update-Package-Lists "1";',
     'APT::Periodic::Unattended-Upgrade "1";',
     "// After every dpkg run: restart the containers that still map replaced files (see the hook).",

@@ -188,6 +188,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
       "with --unattended: an Origins-Pattern entry (repeatable; default: the security archives)",
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
     .option("--hosts <list>", "only these hosts (h1,h2)")
     .option("--dry-run", "list the steps; connect to no host")
     .addOption(format())
@@ -205,7 +206,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             return EXIT.usage;
           }
         }
-        const loaded = await loadSources(io, opts.config, [], false);
+        const loaded = await loadSources(io, opts.config, opts.definitions ?? [], false);
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
         const run = (executor?: Parameters<typeof prepareHosts>[0]["executor"]) =>

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type CliIo, EXIT, processIo } from "./cliIo.js";
 import { configOption, ownerNameOption, ownerOption } from "./commonOptions.js";
 import { registerDeployCommands } from "./deployCommands.js";
+import { registerInventoryCommand } from "./inventoryCommand.js";
 import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
 import { renderCommand } from "./renderCommand.js";
@@ -77,6 +78,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
   registerDeployCommands(program, io, result);
   registerLabCommands(program, io, result);
   registerUpgradeCommands(program, io, result);
+  registerInventoryCommand(program, io, result);
   return program;
 }
 
