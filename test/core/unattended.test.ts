@@ -31,6 +31,7 @@ describe("unattendedAptConf", () => {
     expect(conf).toContain(
       "#clear Unattended-Upgrade::Allowed-Origins;\n#clear Unattended-Upgrade::Origins-Pattern;\n",
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: unattended-upgrades' own placeholder
     expect(conf).toContain('  "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";\n');
     expect(conf).toContain('Unattended-Upgrade::MinimalSteps "false";');
     expect(conf).toContain(
@@ -65,6 +66,7 @@ describe("unattendedAptConf", () => {
 
   it.each([
     "o=hostroot-lab",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: unattended-upgrades' own placeholder
     "origin=Debian,codename=${distro_codename}-security",
     "o=Ubuntu,a=noble-security",
   ])("takes the origin %j", (origin) => expect(originPatternProblem(origin)).toBeUndefined());
