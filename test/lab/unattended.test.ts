@@ -162,6 +162,8 @@ describe.skipIf(labSkipReason !== undefined).sequential("unattended upgrades on 
     expect(h1?.unattended?.kind).toBe("run");
     if (h1?.unattended?.kind !== "run") throw new Error("no run");
     const run = h1.unattended.run;
+    // What the hook did, for whoever reads a failure.
+    console.log(JSON.stringify(run), await lab.sh("h1", ["cat", "/var/lib/lxc/.hostroot/unattended.log"]));
     expect(run.outcome).toBe("ok");
     expect(run.upgraded).toContainEqual({ package: "demo-libfoo", before: "1.0", after: "1.1" });
     expect(run.containers).toContainEqual({
