@@ -23,7 +23,12 @@ function holdDefinition(name: string): Definition {
     name,
     platform: "debian-12",
     service: { command: ["/usr/bin/demofoo-hold"] },
-    health: { command: ["pgrep", "-f", "demofoo-hold"], retries: 5, intervalSeconds: 0.3 },
+    // Healthy when a process of the container maps the demo library (the service loaded it).
+    health: {
+      command: ["sh", "-c", "grep -l libdemofoo /proc/[0-9]*/maps"],
+      retries: 5,
+      intervalSeconds: 0.3,
+    },
   });
 }
 

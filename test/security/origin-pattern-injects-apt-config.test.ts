@@ -24,7 +24,14 @@ describe("an --origin pattern cannot add apt settings", () => {
         "-c",
         "examples/hostroot.yml",
       ],
-      { stdout: () => {}, stderr: (t) => void (stderr += t), env: {}, cwd: process.cwd() },
+      {
+        stdout: () => {},
+        stderr: (t) => {
+          stderr += t;
+        },
+        env: {},
+        cwd: process.cwd(),
+      },
     );
     expect(code).toBe(2);
     expect(stderr).toMatch(/^hostroot: --origin "o=x\\"; }; DPkg::Post-Invoke.*: not KEY=VALUE/);
