@@ -72,7 +72,8 @@ function restartScript(o: UnattendedHookOptions): string {
   const known = o.definitions.flatMap((def) => [
     `  ${quoteArg(def.name)})`,
     `    has_health=${def.health ? "yes" : "no"}`,
-    `    [ "$2" = ${quoteArg(definitionHash(def, o.masks))} ] ;;`,
+    `    [ "$2" = ${quoteArg(definitionHash(def, o.masks))} ]`,
+    "    return ;;",
   ]);
   const steps = o.definitions.flatMap((def) => {
     const inside = containerSteps(def.name, lxc, def, { setup: false, packages: false });

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { definitionHash } from "../../src/core/definitionHash.js";
 import { definitionSchema } from "../../src/core/definitionSchema.js";
 import { parsePrepareReport, prepareSteps } from "../../src/core/prepareScript.js";
 import {
@@ -87,6 +88,19 @@ describe("unattendedHookScript", () => {
     const inner = spawnSync("sh", ["-c", `printf '%s' ${quoted}`], { encoding: "utf8" }).stdout;
     expect(inner).toContain("flock");
     expect(syntaxOk(inner)).toBe(true);
+  });
+
+  it("restarts a stale container only when its state file carries the hash of a definition it knows", () => {
+    const quoted = /out=\$\(sh -c ('(?:[^']|'\\'')*') hostroot-unattended/.exec(hook)?.[1] ?? "";
+    const inner = spawnSync("sh", ["-c", `printf '%s' ${quoted}`], { encoding: "utf8" }).stdout;
+    const known = /\nhostroot_known\(\) \{\n[\s\S]*?\n\}\n/.exec(inner)?.[0] ?? "missing";
+    const ask = (name: string, hash: string) =>
+      spawnSync("sh", ["-c", `${known}hostroot_known "$1" "$2"; echo "$? $has_health"`, "sh", name, hash], {
+        encoding: "utf8",
+      }).stdout;
+    expect(ask("web", definitionHash(web))).toBe("0 yes\n");
+    expect(ask("web", "0".repeat(64))).toBe("1 yes\n");
+    expect(ask("other", definitionHash(web))).toBe("1 \n");
   });
 
   it("always exits 0 and lives under the lxcPath, which every container's delta hides", () => {
