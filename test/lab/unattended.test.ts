@@ -216,4 +216,77 @@ describe.skipIf(labSkipReason !== undefined).sequential("unattended upgrades on 
       /run by the hostroot operation holding the host lock \(pid \d+\), which restarts the containers itself/,
     );
   }, 600_000);
+
+  it("a held host lock: the hook waits lockTimeoutSeconds, journals a skipped run naming the holder, and the next dpkg run restarts", async () => {
+    const config = lab.configCopy("short-lock", (raw) => {
+      raw.policy = {
+        ...raw.policy,
+        rollout: { concurrency: 10, commandTimeoutSeconds: 120, lockTimeoutSeconds: 2 },
+      };
+    });
+    const prep = await main(
+      [
+        "node",
+        "hostroot",
+        "hosts",
+        "prepare",
+        "--unattended",
+        "--origin",
+        "o=hostroot-lab",
+        "--definitions",
+        dir,
+        "--hosts",
+        "h2",
+        "-c",
+        config,
+        "--key",
+        lab.info.privateKeyPath,
+      ],
+      { stdout: () => {}, stderr: () => {}, env: {}, cwd: lab.scratchDir },
+    );
+    expect(prep).toBe(0);
+    // A deploy holds the lock: taken before this command returns, kept by a child that sleeps.
+    const holder = JSON.stringify({
+      holder: "deploy of 1a2b3c by alice",
+      pid: 1,
+      since: "2026-01-01T00:00:00Z",
+    });
+    const sleeper = await lab.sh("h2", [
+      "sh",
+      "-c",
+      'exec 9>>/run/hostroot/host.lock && flock 9 && printf "%s\\n" "$1" >/run/hostroot/host.lock.holder && { setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!; }',
+      "sh",
+      holder,
+    ]);
+    const holdBefore = await initPid("h2", "hold-b");
+    expect(await unattendedRun("h2")).toMatch(/demo-libfoo/);
+    const skipped = JSON.parse(
+      await lab.sh("h2", ["tail", "-n", "1", "/var/lib/lxc/.hostroot/unattended.jsonl"]),
+    );
+    expect(skipped).toMatchObject({
+      outcome: "skipped",
+      why: "the host lock was held by deploy of 1a2b3c by alice for more than 2 s; the next dpkg run tries again",
+      upgraded: expect.arrayContaining([{ package: "demo-libfoo", before: "1.1", after: "1.2" }]),
+      containers: [],
+    });
+    expect(await initPid("h2", "hold-b")).toBe(holdBefore);
+    const text = await cli("status");
+    expect(text.stdout).toContain("    unattended: last unattended run ");
+    expect(text.stdout).toContain(": SKIPPED (the host lock was held by deploy of 1a2b3c by alice");
+
+    await lab.sh("h2", ["kill", sleeper.trim()]);
+    await lab.sh("h2", [
+      "sh",
+      "-c",
+      "rm -f /run/hostroot/host.lock.holder; apt-get -qq install --reinstall demo-libfoo",
+    ]);
+    const after = JSON.parse(
+      await lab.sh("h2", ["tail", "-n", "1", "/var/lib/lxc/.hostroot/unattended.jsonl"]),
+    );
+    expect(after).toMatchObject({
+      outcome: "ok",
+      containers: [{ name: "hold-b", action: "restarted", healthy: true }],
+    });
+    expect(await initPid("h2", "hold-b")).not.toBe(holdBefore);
+  }, 600_000);
 });
