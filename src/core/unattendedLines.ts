@@ -25,7 +25,14 @@ export function unattendedLines(report: UnattendedReport): string[] {
   ];
   if (run.upgraded.length > 0)
     out.push(
-      `upgraded ${listed(run.upgraded.map((u) => `${u.package} ${u.before === "-" ? "(new)" : u.before} -> ${u.after === "-" ? "(removed)" : u.after}`))}`,
+      `upgraded ${listed(
+        [...run.upgraded]
+          .sort((a, b) => (a.package < b.package ? -1 : a.package > b.package ? 1 : 0))
+          .map(
+            (u) =>
+              `${u.package} ${u.before === "-" ? "(new)" : u.before} -> ${u.after === "-" ? "(removed)" : u.after}`,
+          ),
+      )}`,
     );
   const restarted = run.containers.filter((c) => c.action === "restarted");
   if (restarted.length > 0)
