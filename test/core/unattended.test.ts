@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { definitionHash } from "../../src/core/definitionHash.js";
 import { definitionSchema } from "../../src/core/definitionSchema.js";
+import { renderHostResult } from "../../src/core/markdown/renderHostResult.js";
 import { parsePrepareReport, prepareSteps } from "../../src/core/prepareScript.js";
 import {
   DEFAULT_SECURITY_ORIGINS,
@@ -176,5 +177,17 @@ describe("the last run in words", () => {
       "not restarted: other: maps replaced files; not restarted: its definition is not the one hosts prepare --unattended was given: python3 (pid 7) maps replaced /usr/lib/libdemofoo.so.1",
     ]);
     expect(unattendedLines({ kind: "none" })).toEqual([]);
+    // /status shows the same sentences under their own heading, escaped as markdown.
+    const md = renderHostResult({
+      host: "h1",
+      platform: "debian-12",
+      outcome: "succeeded",
+      steps: [],
+      unattended: report,
+    });
+    expect(md).toContain(
+      "**Unattended upgrades**\n\n- last unattended run 2026-01-02T03:04:05Z (4 s): NEEDS ATTENTION\n",
+    );
+    expect(md).toContain("- restarted hold (healthy, sees demo-libfoo 1.1)\n");
   });
 });
