@@ -15,8 +15,9 @@ fi
 # Debian packages for the lab (real OpenSSH, LXC, debootstrap, a local apt repository). The list
 # lives in one place, the lab's own module, so the lab and this script cannot disagree.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  read -r -a packages < <(node --input-type=module -e \
-    'import { LAB_PACKAGES } from "./build/adapters/lab/labPackages.js"; console.log(LAB_PACKAGES.join(" "));')
+  # With --test (from scripts/test.sh), also what only the tests use (TEST_PACKAGES: ansible).
+  read -r -a packages < <(HOSTROOT_DEPS_TEST="${1:-}" node --input-type=module -e \
+    'import { LAB_PACKAGES, TEST_PACKAGES } from "./build/adapters/lab/labPackages.js"; console.log([...LAB_PACKAGES, ...(process.env.HOSTROOT_DEPS_TEST === "--test" ? TEST_PACKAGES : [])].join(" "));')
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,7 @@
 # lab tests (real sshd, LXC and apt in namespace hosts; they need root and skip with a reason otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
+bash scripts/ensure-deps.sh --test
 npm run build
 npx tsc -p tsconfig.json --noEmit
 npx biome check .

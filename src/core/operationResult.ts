@@ -1,3 +1,5 @@
+import type { UnattendedReport } from "./unattendedJournal.js";
+
 /** The operations hostroot runs over the pool. */
 export type OperationKind =
   | "deploy"
@@ -84,6 +86,8 @@ export interface HostResult {
   containers?: ContainerReport[];
   /** Why the host failed or was unreachable, in one line. */
   error?: string;
+  /** status: the last run of the host's post-dpkg hook (`hosts prepare --unattended`). */
+  unattended?: UnattendedReport;
 }
 
 /**

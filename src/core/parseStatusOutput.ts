@@ -4,6 +4,7 @@ import type { ContainerState, HostObservation } from "./observedState.js";
 import type { ContainerReport, PackageChange } from "./operationResult.js";
 import { parseStateFile } from "./stateFile.js";
 import { STATUS_LINE_LIMIT, STATUS_MARKER } from "./statusScript.js";
+import { parseUnattendedJournal, type UnattendedReport } from "./unattendedJournal.js";
 
 /** Everything one host's status output says. */
 export interface HostStatus {
@@ -25,6 +26,8 @@ export interface HostStatus {
   complete: boolean;
   /** Why `complete` is false, when the output was malformed rather than cut off. */
   malformed?: string;
+  /** The last unattended run the host's journal records; absent when the output had no such line. */
+  unattended?: UnattendedReport;
 }
 
 /** A Debian version as the script passes it (already reduced to these characters), or `-`. */
@@ -51,6 +54,7 @@ export function parseStatusOutput(host: string, stdout: string): HostStatus {
   let complete = false;
   let malformed: string | undefined;
   let skipped = 0;
+  let unattended: UnattendedReport | undefined;
   const seen = new Set<string>();
   const bad = (why: string) => {
     malformed ??= why;
@@ -74,6 +78,16 @@ export function parseStatusOutput(host: string, stdout: string): HostStatus {
     else if (kind === "digest" && n === 3 && /^[0-9a-f]{64}$/.test(a) && digest === undefined) digest = a;
     else if (kind === "done" && n === 2) complete = true;
     else if (kind === "skipped" && n === 2) skipped++;
+    else if (
+      kind === "unattended" &&
+      n === 3 &&
+      unattended === undefined &&
+      /^(?:none|[A-Za-z0-9+/]+={0,2})$/.test(a)
+    )
+      // The journal is the host's writing: what it says is judged on its own, and a bad one is
+      // "unreadable", never a reason to distrust the rest of the report.
+      unattended =
+        a === "none" ? { kind: "none" } : parseUnattendedJournal(Buffer.from(a, "base64").toString("utf8"));
     else if (kind === "package" && n === 4 && DEBIAN_PACKAGE.test(a) && VERSION.test(b)) {
       const v = version(b);
       packages.push(v === undefined ? { name: a } : { name: a, before: v, after: v });
@@ -137,6 +151,7 @@ export function parseStatusOutput(host: string, stdout: string): HostStatus {
     warnings,
     complete: ok,
     ...(malformed === undefined ? {} : { malformed }),
+    ...(unattended === undefined ? {} : { unattended }),
   };
 }
 

@@ -17,6 +17,11 @@ export interface PrepareOptions {
    * kernel and the root filesystem support it).
    */
   unprivileged?: boolean;
+  /**
+   * `--unattended`: unattended-upgrades present (installed under `install`), the post-dpkg hook
+   * and the apt settings written (each file only when its bytes differ).
+   */
+  unattended?: { hook: string; hookPath: string; aptConf: string; aptConfPath: string; versionsPath: string };
 }
 
 /** Prefix of the line each prepare step prints to say whether it changed something. */
@@ -85,6 +90,34 @@ id=$1
 if [ -d "$2" ]; then say unchanged "$2 exists"; exit 0; fi
 mkdir -p -m 0755 -- "$2" || exit 1
 say changed "created $2"`;
+
+const UNATTENDED_UPGRADES = `${SAY}
+id=$1
+if command -v unattended-upgrade >/dev/null 2>&1; then say unchanged "unattended-upgrades is installed"; exit 0; fi
+if [ "$2" != yes ]; then
+  echo "hostroot: unattended-upgrades is not installed; install it, or run hosts prepare --unattended --install" >&2
+  exit 1
+fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends unattended-upgrades </dev/null || exit 1
+say changed "installed unattended-upgrades"`;
+
+/**
+ * Writes stdin to \$2 with mode \$3 when its bytes differ (via a temp file and a rename); with \$4,
+ * also records the installed packages there when it has no list yet: the hook's first run then
+ * compares with the host as prepared, not with nothing.
+ */
+const WRITE = `${SAY}
+id=$1
+f=$2
+mkdir -p -m 0700 -- "\${f%/*}" || exit 1
+cat >"$f.hostroot-new" && chmod "$3" "$f.hostroot-new" || exit 1
+if [ -f "$f" ] && cmp -s -- "$f.hostroot-new" "$f"; then rm -f -- "$f.hostroot-new"; w=unchanged; m="$f is up to date"
+else mv -f -- "$f.hostroot-new" "$f" || exit 1; w=changed; m="wrote $f"; fi
+if [ -n "\${4:-}" ] && [ ! -s "$4" ]; then
+  dpkg-query -W -f='\${db:Status-Abbrev} \${Package}:\${Architecture} \${Version}\\n' | awk '$1 ~ /^.i/ { print $2, $3 }' | sort >"$4" || exit 1
+  w=changed; m="$m; recorded the installed packages in $4"
+fi
+say "$w" "$m"`;
 
 /**
  * Reserves the unprivileged range for root in /etc/subuid and /etc/subgid: a line for root that
@@ -165,6 +198,38 @@ export function prepareSteps(options: PrepareOptions): HostStep[] {
     ...bridges.map((b) => step(`bridge.${b}`, `bridge ${b} present and up`, BRIDGE, b)),
     step("lock-dir", `${HOST_LOCK_DIR} exists`, DIR, HOST_LOCK_DIR),
     ...(options.unprivileged ? unprivilegedSteps(lxcPath, step) : []),
+    ...(options.unattended ? unattendedSteps(options.unattended, options.install, step) : []),
+  ];
+}
+
+function unattendedSteps(
+  u: NonNullable<PrepareOptions["unattended"]>,
+  install: boolean,
+  step: (what: string, description: string, script: string, ...args: string[]) => HostStep,
+): HostStep[] {
+  return [
+    step("unattended-upgrades", "unattended-upgrades installed", UNATTENDED_UPGRADES, install ? "yes" : "no"),
+    {
+      ...step(
+        "unattended-hook",
+        `post-dpkg hook at ${u.hookPath}`,
+        WRITE,
+        u.hookPath,
+        "0700",
+        u.versionsPath,
+      ),
+      stdin: u.hook,
+    },
+    {
+      ...step(
+        "unattended-apt",
+        `unattended-upgrades origins and hook in ${u.aptConfPath}`,
+        WRITE,
+        u.aptConfPath,
+        "0644",
+      ),
+      stdin: u.aptConf,
+    },
   ];
 }
 

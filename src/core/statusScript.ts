@@ -3,6 +3,7 @@ import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import { CREATING_MARKER } from "./hostCommands.js";
 import type { HostStep } from "./hostSteps.js";
 import { shellQuote } from "./shellQuote.js";
+import { JOURNAL_LINE_LIMIT } from "./unattendedJournal.js";
 
 /** Prefix of every line the status script prints on stdout. */
 export const STATUS_MARKER = "::hostroot-status";
@@ -28,7 +29,9 @@ export const STATUS_LINE_LIMIT = 90_000;
  * LXC's RUNNING or STOPPED from one `lxc-ls`), containers with a config but no state file (or,
  * marked {@link CREATING_MARKER}, being created by hostroot right now), and, for each running
  * container, the version of each package it sees from inside, read through the dpkg database as
- * the container sees it (no file a particular package happens to ship). Only one glob level below
+ * the container sees it (no file a particular package happens to ship); last, the last line of
+ * the unattended journal (`<lxcPath>/.hostroot/unattended.jsonl`, its last 64 KiB, base64), which
+ * the post-dpkg hook writes. Only one glob level below
  * the lxcPath is read, never into the bind of `/`.
  *
  * Output is data, never structure: stdout carries only lines this script prints itself, each
@@ -76,6 +79,10 @@ for c in "$p"/*/config; do
   if [ -e "$d/${CREATING_MARKER}" ]; then k=creating; else k=unmanaged; fi
   printf '%s %s %s\\n' "$m" "$k" "$n"
 done
+j=$p/.hostroot/unattended.jsonl
+u=
+if [ -f "$j" ]; then u=$(tail -c ${JOURNAL_LINE_LIMIT} -- "$j" | tail -n 1 | head -c ${JOURNAL_LINE_LIMIT} | base64 -w0); fi
+printf '%s unattended %s\\n' "$m" "\${u:-none}"
 printf '%s done\\n' "$m"`;
 
 /**

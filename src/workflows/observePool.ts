@@ -92,7 +92,13 @@ export async function observePool(
       hostNotes.push(`the host root is not bound (run \`hostroot hosts prepare\`)`);
     notes.set(host.name, hostNotes);
     const containers = status.containers.filter((c) => !options.container || c.name === options.container);
-    return { ...base, outcome: "succeeded", packages: status.packages, containers };
+    return {
+      ...base,
+      outcome: "succeeded",
+      packages: status.packages,
+      containers,
+      ...(status.unattended && status.unattended.kind !== "none" ? { unattended: status.unattended } : {}),
+    };
   };
 
   const hostResults = await Promise.all(

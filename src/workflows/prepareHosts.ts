@@ -1,8 +1,15 @@
 import pLimit from "p-limit";
 import { type Config, poolHosts } from "../core/configSchema.js";
+import { policyMasks } from "../core/definitionHash.js";
 import type { Definition } from "../core/definitionSchema.js";
 import type { HostResult, OperationResult, StepResult } from "../core/operationResult.js";
 import { parsePrepareReport, prepareSteps } from "../core/prepareScript.js";
+import {
+  DEFAULT_SECURITY_ORIGINS,
+  UNATTENDED_APT_CONF,
+  unattendedAptConf,
+} from "../core/unattendedAptConf.js";
+import { unattendedHookScript, unattendedPaths } from "../core/unattendedHook.js";
 import { isUnprivileged } from "../core/unprivileged.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
 import { runHostSteps } from "./runHostSteps.js";
@@ -15,6 +22,12 @@ export interface PrepareHostsInput {
   /** apt-get install lxc where it is missing (default: report it as a failure). */
   install?: boolean;
   hosts?: readonly string[];
+  /**
+   * `--unattended`: unattended-upgrades for `origins` (default: the security archives) and the
+   * post-dpkg hook that restarts, with this platform's definitions, the containers mapping
+   * replaced files.
+   */
+  unattended?: { origins?: readonly string[] };
   holder: string;
   dryRun?: boolean;
   signal?: AbortSignal;
@@ -58,6 +71,7 @@ export async function prepareHosts(input: PrepareHostsInput): Promise<OperationR
           bridges: bridges.length > 0 ? bridges : allowed,
           install: input.install === true,
           unprivileged,
+          ...(input.unattended ? { unattended: unattendedFiles(input, host.lxcPath, host.platform) } : {}),
         });
         let result: HostResult;
         if (input.dryRun) {
@@ -115,5 +129,25 @@ export async function prepareHosts(input: PrepareHostsInput): Promise<OperationR
       ? `hosts prepare (dry run): ${hosts.length} host(s), nothing written`
       : `hosts prepare: ${changed} change(s) on ${hosts.length} host(s)${changed === 0 ? " (all ready already)" : ""}`,
     hosts,
+  };
+}
+
+/** The hook and apt settings `--unattended` writes on a host of `platform`. */
+function unattendedFiles(input: PrepareHostsInput, lxcPath: string, platform: string) {
+  const paths = unattendedPaths(lxcPath);
+  const { rollout } = input.config.policy;
+  const origins = input.unattended?.origins?.length ? input.unattended.origins : DEFAULT_SECURITY_ORIGINS;
+  return {
+    hook: unattendedHookScript({
+      lxcPath,
+      definitions: input.definitions.map((d) => d.definition).filter((d) => d.platform === platform),
+      masks: policyMasks(input.config),
+      lockTimeoutSeconds: rollout.lockTimeoutSeconds,
+      stepTimeoutSeconds: rollout.commandTimeoutSeconds,
+    }),
+    hookPath: paths.hook,
+    aptConf: unattendedAptConf(paths.hook, origins),
+    aptConfPath: UNATTENDED_APT_CONF,
+    versionsPath: paths.versions,
   };
 }

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { DEBIAN_PACKAGE } from "../../core/debianPackage.js";
+import { originPatternProblem } from "../../core/unattendedAptConf.js";
 import { adoptContainer } from "../../workflows/adoptContainer.js";
 import { deploy } from "../../workflows/deploy.js";
 import { observePool } from "../../workflows/observePool.js";
@@ -215,13 +216,35 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
     .addOption(config())
     .addOption(key())
     .addOption(verboseOption())
-    .option("--install", "apt-get install lxc where it is missing (default: report it)")
+    .option("--install", "apt-get install lxc (and unattended-upgrades) where missing (default: report it)")
+    .option(
+      "--unattended",
+      "configure unattended-upgrades and the post-dpkg hook that restarts containers mapping replaced files",
+    )
+    .option(
+      "--origin <pattern>",
+      "with --unattended: an Origins-Pattern entry (repeatable; default: the security archives)",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
     .option("--hosts <list>", "only these hosts (h1,h2)")
     .option("--dry-run", "list the steps; connect to no host")
     .addOption(format())
     .action((opts) =>
       guard(async () => {
-        const loaded = await loadSources(io, opts.config, [], false);
+        const origins: string[] = opts.origin ?? [];
+        if (origins.length > 0 && opts.unattended !== true) {
+          io.stderr("hostroot: --origin is only read with --unattended\n");
+          return EXIT.usage;
+        }
+        for (const o of origins) {
+          const why = originPatternProblem(o);
+          if (why) {
+            io.stderr(`hostroot: --origin ${JSON.stringify(o)}: ${why}\n`);
+            return EXIT.usage;
+          }
+        }
+        const loaded = await loadSources(io, opts.config, opts.definitions ?? [], false);
         if (loaded.kind === "exit") return loaded.code;
         const { outcome } = loaded;
         const progress = cliProgress(io, "hosts prepare", opts.verbose);
@@ -231,6 +254,7 @@ export function registerDeployCommands(program: Command, io: CliIo, result: { co
             definitions: outcome.definitions.map((d) => ({ definition: d.value })),
             executor: executor ?? noExecutor,
             install: opts.install === true,
+            ...(opts.unattended === true ? { unattended: { origins } } : {}),
             ...(opts.hosts ? { hosts: list(opts.hosts) } : {}),
             holder: holderName(io, "hosts prepare"),
             dryRun: opts.dryRun === true,

@@ -3,6 +3,7 @@ import { type CliIo, EXIT, processIo } from "./cliIo.js";
 import { configOption, ownerNameOption, ownerOption } from "./commonOptions.js";
 import { registerDeployCommands } from "./deployCommands.js";
 import { registerGitlabCommands } from "./gitlabCommands.js";
+import { registerInventoryCommand } from "./inventoryCommand.js";
 import { registerLabCommands } from "./labCommands.js";
 import { PLAN_FORMATS, planCommand } from "./planCommand.js";
 import { renderCommand } from "./renderCommand.js";
@@ -79,6 +80,7 @@ function buildProgram(io: CliIo, result: { code: number }): Command {
   registerLabCommands(program, io, result);
   registerUpgradeCommands(program, io, result);
   registerGitlabCommands(program, io, result);
+  registerInventoryCommand(program, io, result);
   return program;
 }
 

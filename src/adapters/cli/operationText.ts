@@ -1,4 +1,5 @@
 import { notApplied, type OperationResult, type StepResult } from "../../core/operationResult.js";
+import { unattendedLines } from "../../core/unattendedLines.js";
 
 const MARK: Record<StepResult["status"], string> = {
   applied: "ok",
@@ -52,6 +53,7 @@ export function formatOperationText(result: OperationResult, notes?: ReadonlyMap
         facts.push(`stale mappings UNKNOWN (cannot read ${(c.staleUnknown ?? []).join(", ")})`);
       out.push(`    container ${c.name}: ${facts.join(", ")}`);
     }
+    if (h.unattended) for (const l of unattendedLines(h.unattended)) out.push(`    unattended: ${l}`);
   }
   const missed = notApplied(result);
   if (missed.length > 0 && !result.dryRun) {

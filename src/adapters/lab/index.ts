@@ -15,6 +15,7 @@ export { labUnavailableReason } from "./preflight.js";
 export {
   DEMO_PACKAGE,
   DEMO_PLUS_PACKAGE,
+  LAB_ORIGIN,
   type PublishOptions,
   type PublishResult,
   publishDemoPackage,

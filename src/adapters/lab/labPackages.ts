@@ -18,10 +18,18 @@ export const LAB_PACKAGES = [
 ] as const;
 
 /**
+ * Debian packages only the tests need on the machine that runs them, on top of
+ * {@link LAB_PACKAGES}: ansible, whose ad-hoc `ping` over `hostroot inventory --format ansible`
+ * must reach every lab host. `npm test` installs them; `npm run demo` does not need them.
+ */
+export const TEST_PACKAGES = ["ansible"] as const;
+
+/**
  * Packages debootstrap puts into every test host's base root, on top of `minbase`. lxc-templates
  * brings `/usr/share/lxc/config/debian.common.conf`, which container configs include. nodejs,
  * ruby and ruby-webrick (which `ruby -run -e httpd` needs since Ruby 3) let the example Python,
  * Node and Ruby services run in lab containers straight from the host root, with no internet.
+ * unattended-upgrades lets `hosts prepare --unattended` and the post-dpkg hook run as on a real host.
  */
 export const BASE_ROOT_PACKAGES = [
   "openssh-server",
@@ -36,6 +44,7 @@ export const BASE_ROOT_PACKAGES = [
   "nodejs",
   "ruby",
   "ruby-webrick",
+  "unattended-upgrades",
 ] as const;
 
 /** The argv lists that install the lab's packages on a fresh Debian machine (as root). */

@@ -13,6 +13,9 @@ import { labPaths, resolveStateDir } from "./labState.js";
 import { takeLock } from "./pidLock.js";
 import { runOk } from "./run.js";
 
+/** The Origin (and Label) of the lab's apt repository, for unattended-upgrades' Origins-Pattern. */
+export const LAB_ORIGIN = "hostroot-lab";
+
 /** The demo package the lab publishes unless told otherwise: a stand-in for a host library. */
 export const DEMO_PACKAGE = "demo-libfoo";
 /**
@@ -108,7 +111,18 @@ export async function publishDemoPackage(
       join(tmp, "Packages"),
       await runOk(["dpkg-scanpackages", "--multiversion", "."], { cwd: tmp }),
     );
-    writeFileSync(join(tmp, "Release"), await runOk(["apt-ftparchive", "release", "."], { cwd: tmp }));
+    // Origin and Label let unattended-upgrades select the lab repository (`--origin o=hostroot-lab`),
+    // as a real host's Origins-Pattern selects its distribution's security archive.
+    const release = [
+      "-o",
+      `APT::FTPArchive::Release::Origin=${LAB_ORIGIN}`,
+      "-o",
+      `APT::FTPArchive::Release::Label=${LAB_ORIGIN}`,
+    ];
+    writeFileSync(
+      join(tmp, "Release"),
+      await runOk(["apt-ftparchive", ...release, "release", "."], { cwd: tmp }),
+    );
     renameSync(tmp, join(builds, stamp));
     const link = join(repo, `current.tmp-${process.pid}`);
     rmSync(link, { force: true });

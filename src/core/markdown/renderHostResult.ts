@@ -1,4 +1,5 @@
 import type { ContainerReport, HostOutcome, HostResult, StepResult, StepStatus } from "../operationResult.js";
+import { unattendedLines } from "../unattendedLines.js";
 import { code, codeFence, escapeMarkdown, htmlCode } from "./escapeMarkdown.js";
 import { formatDuration } from "./formatDuration.js";
 import { markdownTable } from "./markdownTable.js";
@@ -75,6 +76,9 @@ export function renderHostResult(host: HostResult): string {
       ),
     );
   }
+  const unattended = host.unattended ? unattendedLines(host.unattended) : [];
+  if (unattended.length > 0)
+    blocks.push(`**Unattended upgrades**\n\n${unattended.map((l) => `- ${escapeMarkdown(l)}`).join("\n")}\n`);
   for (const step of host.steps) {
     if (step.status === "failed" && step.output !== undefined) blocks.push(failureDetails(host.host, step));
   }
