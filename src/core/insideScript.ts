@@ -2,7 +2,8 @@
  * Runs inside a container (via lxc-attach, as `sh -c INSIDE_SCRIPT NAME PKG...`), read-only, and
  * writes nothing (a temp file would land in the delta). For each package, the version the
  * container's own dpkg database reports (`sees PKG VERSION`, `-` when not installed: a delta that
- * shadows /var/lib/dpkg shows here). Then every process's mappings, read through
+ * shadows /var/lib/dpkg shows here), all from one dpkg-query. The packages' file lists arrive on
+ * stdin (the host's, read once per host) and are read only when a mapping is stale. Then every process's mappings, read through
  * /proc/PID/map_files: dpkg replaces files by rename, and through OverlayFS a mapping of the
  * replaced file shows no "(deleted)" marker, so a mapped file of those packages whose link count
  * is 0 is the signal (`stale-map PID COMM FILE`); one `find` reads every process's mappings. The
@@ -16,14 +17,18 @@ export const INSIDE_SCRIPT = `LC_ALL=C
 export LC_ALL
 nl='
 '
-list=
+# One dpkg-query for every package: PKG|STATUS|VERSION per package it knows.
+all=$nl$(dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}\\n' -- "$@" 2>/dev/null)$nl
 for p in "$@"; do
-  v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=
-  case $v in ?i?'|'?*) v=\${v#*|} ;; *) v=- ;; esac
+  case $all in
+    *"$nl$p|"?i?'|'?*) v=\${all#*"$nl$p|"}; v=\${v%%"$nl"*}; v=\${v#*|} ;;
+    *) v=- ;;
+  esac
+  [ -n "$v" ] || v=-
   printf 'sees %s %s\\n' "$p" "$v"
-  list=$list$nl$(dpkg-query -L -- "$p" 2>/dev/null)
 done
-list=$list$nl
+# The packages' file lists: the host's, on stdin, read only when some mapping is stale.
+list=
 # One find over every process (a fork per process would cost more than the restart itself).
 # Its lines: \`S MAPPING\` (link count 0), \`U MAPPING\` (cannot be followed), or an error naming
 # /proc/PID/... (the process's mappings cannot be listed).
@@ -44,6 +49,7 @@ while IFS= read -r line; do
   [ -n "$pid" ] || { unknown_other=1; continue; }
   case $line in
     'S '*)
+      [ -n "$list" ] || list=$nl$(cat)$nl
       if t=$(readlink -- "$m" 2>/dev/null); then
         t=\${t% (deleted)}
         case $list in *"$nl$t$nl"* | *"$nl\${t#/usr}$nl"*) ;; *) continue ;; esac

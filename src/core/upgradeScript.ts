@@ -3,7 +3,7 @@ import { containerPaths } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
-import { hostRootCommand, mountSourcesCommand, stopCommand } from "./hostCommands.js";
+import { hostRootCommand, MOUNT_SOURCES_SCRIPT } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
 import { SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
@@ -34,7 +34,8 @@ export const UPGRADE_STEPS = {
  * `hostroot_step ID ARGV...`: runs one step with its output kept in a temp file (stdout carries
  * markers only, so nothing a command prints can forge one), prints begin/ok/failed markers in
  * the format parseStepMarkers reads, and on failure the step's last 30 output lines as
- * `::hostroot-out ID LINE`. The output also goes to stderr for the operator's log.
+ * `::hostroot-out ID LINE`. The output also goes to stderr for the operator's log (no `cat`
+ * for a step that printed nothing: most steps, once per container).
  */
 const STEP_FUNCTION = `hostroot_step() {
   hostroot_id=$1
@@ -42,7 +43,7 @@ const STEP_FUNCTION = `hostroot_step() {
   printf '::hostroot-step %s begin -\\n' "$hostroot_id"
   ( "$@" ) </dev/null >"$hostroot_tmp/out" 2>&1
   hostroot_rc=$?
-  cat -- "$hostroot_tmp/out" >&2
+  if [ -s "$hostroot_tmp/out" ]; then cat -- "$hostroot_tmp/out" >&2; fi
   if [ "$hostroot_rc" -ne 0 ]; then
     tail -n 30 -- "$hostroot_tmp/out" | ${STRIP_CONTROL} | cut -b 1-400 | while IFS= read -r l; do printf '::hostroot-out %s %s\\n' "$hostroot_id" "$l"; done
     printf '::hostroot-step %s failed %s\\n' "$hostroot_id" "$hostroot_rc"
@@ -108,6 +109,26 @@ r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
 /** apt's own lines naming a version change, turned into `::hostroot-pkg` markers (apt output is the host's). */
 const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`;
 const UNPACK_SED = String.raw`s/^Unpacking \([^ :]*\)[^ ]* (\([^ )]*\)) over (\([^ )]*\)).*/::hostroot-pkg changed \1 \3 \2/p`;
+
+/**
+ * `hostroot_stop NAME`: a full stop of a container the one `lxc-ls` read listed as RUNNING, with
+ * no `sh` and no `lxc-info` of its own; when lxc-stop fails, the container counts as stopped only
+ * if LXC now says STOPPED (someone stopped it in between).
+ */
+const STOP_FUNCTION = `hostroot_stop() {
+  lxc-stop -n "$1" -P "$hostroot_lxc" && return 0
+  rc=$?
+  [ "$(lxc-info -n "$1" -P "$hostroot_lxc" -s -H 2>/dev/null)" = STOPPED ] && return 0
+  return "$rc"
+}`;
+
+/**
+ * `hostroot_mounts CONFIG`: the mount-source check of {@link MOUNT_SOURCES_SCRIPT} as a function
+ * of the host script, run in the step's subshell (no `sh` started per container).
+ */
+const MOUNTS_FUNCTION = `hostroot_mounts() {
+${MOUNT_SOURCES_SCRIPT}
+}`;
 
 /** The step ids one container goes through; the parser expects exactly these. */
 export function containerStepIds(name: string, definition: Definition | undefined): string[] {
@@ -181,9 +202,10 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     RESOLVE_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
-    'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
+    'hostroot_inspect_all() { hostroot_states; for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
-    'for n in $hostroot_names; do printf \'::hostroot-container %s\\n\' "$n"; hostroot_statefile "$n"; done',
+    "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
+    "hostroot_statefiles",
     `hostroot_versions before ${pkgs}`,
   ];
   const shadows = `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
@@ -210,8 +232,6 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     );
     return lockedHostScript(`${lines.join("\n")}\n`, options.lock);
   }
-  const [sh, dashC, stopText, stopName] = stopCommand("x", lxc, false) as [string, string, string, string];
-  const mountArgv = mountSourcesCommand("x").slice(0, -1);
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const cases = [...byName.values()].flatMap((def) => {
     const steps = containerSteps(def.name, lxc, def, { setup: false, packages: false });
@@ -234,22 +254,25 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     `sed -n ${quoteArg(UNPACK_SED)} "$hostroot_tmp/out"`,
     `hostroot_versions after ${pkgs}`,
     `hostroot_step ${UPGRADE_STEPS.hostRoot} ${shellQuote(hostRootCommand(paths.hostRootfs))} || { hostroot_inspect_all; exit 1; }`,
+    STOP_FUNCTION,
+    MOUNTS_FUNCTION,
     "hostroot_restart() {",
     // A container someone stopped stays stopped: it sees the new files whenever it next starts.
-    `  s=$(lxc-info -n "$1" -P ${quoteArg(lxc)} -s -H 2>/dev/null) || s=`,
-    "  case $s in RUNNING) ;; *[!A-Z]* | '') printf '::hostroot-skip %s UNKNOWN\\n' \"$1\"; return 0 ;; *) printf '::hostroot-skip %s %s\\n' \"$1\" \"$s\"; return 0 ;; esac",
+    // Its state comes from the one lxc-ls read before the restarts (hostroot_states).
+    '  hostroot_state "$1"',
+    '  case $s in RUNNING) ;; *) printf \'::hostroot-skip %s %s\\n\' "$1" "$s"; return 0 ;; esac',
     // The restart mounts the container's sources again: refuse one that has become a symlink since
     // its deploy (a container with a writable mount can plant one), before stopping anything.
-    `  hostroot_step "$1.mounts" ${shellQuote(mountArgv)} ${quoteArg(lxc)}/"$1"/config || return 1`,
-    `  hostroot_step "$1.stop" ${shellQuote([sh, dashC, stopText, stopName])} "$1" ${quoteArg(lxc)} || return 1`,
+    `  hostroot_step "$1.mounts" hostroot_mounts ${quoteArg(lxc)}/"$1"/config || return 1`,
+    '  hostroot_step "$1.stop" hostroot_stop "$1" || return 1',
     `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d || return 1`,
     ...(cases.length > 0 ? ["  case $1 in", ...cases, "  esac"] : []),
     "}",
     "hostroot_failed=0",
-    "for n in $hostroot_names; do",
-    '  hostroot_restart "$n" || hostroot_failed=1',
-    '  hostroot_inspect "$n"',
-    "done",
+    "hostroot_states",
+    // Every container restarted first, then one lxc-ls for their states, then each inspected.
+    'for n in $hostroot_names; do hostroot_restart "$n" || hostroot_failed=1; done',
+    "hostroot_inspect_all",
     shadows,
     "printf '%s\\n' ::hostroot-done",
     'exit "$hostroot_failed"',
