@@ -33,6 +33,8 @@ list=
 # Its lines: \`S MAPPING\` (link count 0), \`U MAPPING\` (cannot be followed), or an error naming
 # /proc/PID/... (the process's mappings cannot be listed).
 out=$(find -L /proc/[0-9]*/map_files -mindepth 1 -maxdepth 1 \\( -type l -printf 'U %p\\n' -o -links 0 -printf 'S %p\\n' \\) 2>&1)
+# Read before the loop below, whose own stdin is the scan.
+case $out in *'S /proc/'*) list=$nl$(cat)$nl ;; esac
 seen=$nl
 stale_pids=' '
 unknown_pids=' '
@@ -49,7 +51,6 @@ while IFS= read -r line; do
   [ -n "$pid" ] || { unknown_other=1; continue; }
   case $line in
     'S '*)
-      [ -n "$list" ] || list=$nl$(cat)$nl
       if t=$(readlink -- "$m" 2>/dev/null); then
         t=\${t% (deleted)}
         case $list in *"$nl$t$nl"* | *"$nl\${t#/usr}$nl"*) ;; *) continue ;; esac

@@ -16,7 +16,7 @@ export type ParsedArgs = { kind: "ok"; command: SlashCommand } | { kind: "error"
 
 // Which flags each command takes; everything else is refused by name.
 const FLAGS: Partial<Record<CommandName, Record<string, "value" | "switch">>> = {
-  "upgrade-hosts": { platform: "value", hosts: "value", "dry-run": "switch" },
+  "upgrade-hosts": { platform: "value", hosts: "value", "dry-run": "switch", "allow-downgrade": "switch" },
   restart: { all: "switch", host: "value" },
 };
 
@@ -111,12 +111,16 @@ function assemble(name: CommandName, positional: string[], flags: Map<string, st
         fail(`${echo(platform)} is not a platform id (like \`debian-12\`).`);
       }
       const hostList = value("hosts");
+      const allowDowngrade = flags.has("allow-downgrade");
+      if (allowDowngrade && packages.every((p) => p.version === undefined))
+        fail("`--allow-downgrade` needs a pinned version (`PKG=VERSION`).");
       return {
         kind: name,
         packages,
         ...(platform === undefined ? {} : { platform }),
         ...(hostList === undefined ? {} : { hosts: hosts(hostList) }),
         dryRun: flags.has("dry-run"),
+        ...(allowDowngrade ? { allowDowngrade: true as const } : {}),
       };
     }
     case "restart": {

@@ -11,7 +11,15 @@ export interface PackageSpec {
 
 /** One parsed slash command: only values that passed the token rules below ever reach this type. */
 export type SlashCommand =
-  | { kind: "upgrade-hosts"; packages: PackageSpec[]; platform?: string; hosts?: string[]; dryRun: boolean }
+  | {
+      kind: "upgrade-hosts";
+      packages: PackageSpec[];
+      platform?: string;
+      hosts?: string[];
+      dryRun: boolean;
+      /** `--allow-downgrade`: a pinned version may be older than the installed one. */
+      allowDowngrade?: true;
+    }
   | { kind: "restart"; target: { kind: "container"; name: string } | { kind: "all" }; host?: string }
   | { kind: "status"; name?: string }
   | { kind: "affected"; package: string }
@@ -45,9 +53,9 @@ export const SLASH_LIMITS = {
 /** Usage line and one-line summary of every command, in the order `/help` lists them. */
 export const SLASH_COMMANDS: Record<CommandName, { usage: string; summary: string }> = {
   "upgrade-hosts": {
-    // Pinned versions (PKG=VERSION) are refused until they are built: /help does not offer them.
-    usage: "/upgrade-hosts PKG... [--platform P] [--hosts h1,h2] [--dry-run]",
-    summary: "Upgrade host packages host by host, then restart the containers that use them.",
+    usage: "/upgrade-hosts PKG[=VERSION]... [--allow-downgrade] [--platform P] [--hosts h1,h2] [--dry-run]",
+    summary:
+      "Upgrade host packages (or install exactly a pinned version) host by host, then restart the containers that use them.",
   },
   restart: {
     usage: "/restart NAME|--all [--host H]",
@@ -139,6 +147,7 @@ export function formatSlashCommand(command: SlashCommand): string {
         words.push(p.version === undefined ? p.name : `${p.name}=${p.version}`);
       if (command.platform !== undefined) words.push("--platform", command.platform);
       if (command.hosts !== undefined) words.push("--hosts", command.hosts.join(","));
+      if (command.allowDowngrade) words.push("--allow-downgrade");
       if (command.dryRun) words.push("--dry-run");
       break;
     case "restart":

@@ -7,6 +7,7 @@ import { hostRootCommand, MOUNT_SOURCES_SCRIPT } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
 import { SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
+import { PACKAGE_VERSION } from "./slashCommands.js";
 
 /** Options for {@link upgradeScript}. */
 export interface UpgradeScriptOptions {
@@ -19,6 +20,10 @@ export interface UpgradeScriptOptions {
   dpkgLockTimeoutSeconds: number;
   /** The host lock (the one every hostroot operation takes): who holds it, how long to wait. */
   lock: { holder: string; timeoutSeconds: number };
+  /** Pinned versions by package name (`PKG=VERSION`): exactly that version is installed. */
+  versions?: Readonly<Record<string, string>>;
+  /** A pinned version older than the installed one is installed only with this (else refused). */
+  allowDowngrade?: boolean;
 }
 
 /** The host-level step ids of an upgrade, in order; container steps follow as `<name>.<what>`. */
@@ -28,6 +33,7 @@ export const UPGRADE_STEPS = {
   install: "apt-install",
   simulate: "apt-simulate",
   hostRoot: "host-root",
+  pin: "apt-pin",
 } as const;
 
 /**
@@ -111,6 +117,59 @@ const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::host
 const UNPACK_SED = String.raw`s/^Unpacking \([^ :]*\)[^ ]* (\([^ )]*\)) over (\([^ )]*\)).*/::hostroot-pkg changed \1 \3 \2/p`;
 
 /**
+ * `sh -c PIN_CHECK sh LISTS ALLOW PKG VERSION...`: for each pinned package, fails with an `E:`
+ * line naming it unless the host's apt offers exactly that version (`apt-cache madison`, fields
+ * compared whole), and unless it is no older than the installed one (`dpkg --compare-versions`)
+ * when ALLOW is not 1. Every pin is checked, so each refusal is named. LISTS, when not empty, is a
+ * temporary lists dir that apt-get update fills first (a dry run leaves the host's own lists alone).
+ * Runs after apt-get update and before anything is installed: a refusal changes nothing.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+const VERSION_FIELD = "${Version}";
+const PIN_CHECK = String.raw`set -f
+lists=$1
+allow=$2
+shift 2
+o="-o APT::Cmd::Pattern-Only=true"
+if [ -n "$lists" ]; then
+  o="$o -o Dir::State::Lists=$lists -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Sandbox::User=root"
+  mkdir -p "$lists/partial" && apt-get -q $o update >/dev/null || exit
+fi
+bad=0
+while [ "$#" -ge 2 ]; do
+  p=$1
+  v=$2
+  shift 2
+  if ! apt-cache $o madison "$p" 2>/dev/null | awk -F'|' -v p="$p" -v v="$v" '{ gsub(/ /, "", $1); gsub(/ /, "", $2) } $1 == p && $2 == v { f = 1 } END { exit !f }'; then
+    printf 'E: apt on this host does not offer %s version %s (apt-cache madison %s); nothing was changed
+' "$p" "$v" "$p"
+    bad=1
+    continue
+  fi
+  cur=$(dpkg-query -W -f='${VERSION_FIELD}' -- "$p" 2>/dev/null) || cur=
+  if [ -n "$cur" ] && [ "$allow" != 1 ] && dpkg --compare-versions "$v" lt "$cur"; then
+    printf 'E: %s %s is older than the installed %s: a downgrade needs --allow-downgrade; nothing was changed
+' "$p" "$v" "$cur"
+    bad=1
+  fi
+done
+exit "$bad"`;
+
+/**
+ * `hostroot_pin PKG VERSION`: turns the resolved `PKG:ARCH` words of `$hostroot_args` into
+ * `PKG:ARCH=VERSION`, so apt installs exactly that version (names and versions are
+ * `[A-Za-z0-9.+~:-]` only: unquoted, they split into words and never glob).
+ */
+const PIN_FUNCTION = `hostroot_pin() {
+  a=
+  for w in $hostroot_args; do
+    case $w in "$1":*) w=$w=$2 ;; esac
+    a="$a $w"
+  done
+  hostroot_args=$a
+}`;
+
+/**
  * `hostroot_stop NAME`: a full stop of a container the one `lxc-ls` read listed as RUNNING, with
  * no `sh` and no `lxc-info` of its own; when lxc-stop fails, the container counts as stopped only
  * if LXC now says STOPPED (someone stopped it in between).
@@ -180,6 +239,9 @@ const UPGRADE_ONLY = [
  * from inside; last, which of the packages' files each delta shadows (read on the host). A
  * failed apt step restarts nothing (the containers keep running as they were) but still
  * inspects them; a failing container does not stop the others from being restarted.
+ * Pinned versions (`versions`): after the update, a check that apt offers exactly each pinned
+ * version and that none is a downgrade unless `allowDowngrade` (else the host fails, unchanged),
+ * then `apt-get install PKG:ARCH=VERSION` (with `--allow-downgrades` only when allowed).
  * Dry run: the same resolution, then apt-get update into a temporary lists dir and `apt-get -s`,
  * so nothing on the host changes, then the inspection.
  */
@@ -187,6 +249,19 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
   const { packages, dryRun } = options;
   if (packages.length === 0) throw new Error("upgradeScript: no packages");
   for (const p of packages) if (!DEBIAN_PACKAGE.test(p)) throw new Error(`upgradeScript: bad package ${p}`);
+  const pins = Object.entries(options.versions ?? {});
+  for (const [p, v] of pins)
+    if (!packages.includes(p) || !PACKAGE_VERSION.test(v))
+      throw new Error(`upgradeScript: bad pinned version ${p}=${v}`);
+  const allow = options.allowDowngrade === true ? "1" : "0";
+  // After the update (in a dry run: into its own temporary lists), before anything is installed.
+  const pinCheck = (lists: string, otherwise: string) =>
+    pins.length === 0
+      ? []
+      : [
+          `hostroot_step ${UPGRADE_STEPS.pin} sh -c ${quoteArg(PIN_CHECK)} sh ${lists} ${allow} ${pins.map(([p, v]) => `${quoteArg(p)} ${quoteArg(v)}`).join(" ")} || ${otherwise}`,
+          ...pins.map(([p, v]) => `hostroot_pin ${quoteArg(p)} ${quoteArg(v)}`),
+        ];
   const paths = containerPaths(options.lxcPath, "x");
   const lxc = paths.lxcPath;
   const pkgs = packages.map(quoteArg).join(" ");
@@ -200,6 +275,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     `trap 'rm -rf -- "$hostroot_tmp"' EXIT`,
     STEP_FUNCTION,
     RESOLVE_FUNCTION,
+    PIN_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
     'hostroot_inspect_all() { hostroot_states; for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
@@ -224,6 +300,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     const sim = `mkdir -p "$0/lists/partial" && apt-get -q ${opts.join(" ")} update || exit; set -- apt-get -q -s ${opts.join(" ")} ${UPGRADE_ONLY.join(" ")} "$@"\n${NO_REMOVE_CHECK}`;
     lines.push(
       `hostroot_resolve ${pkgs} || { hostroot_inspect_all; exit 1; }`,
+      ...pinCheck('"$hostroot_tmp/lists"', "{ hostroot_inspect_all; exit 1; }"),
       `hostroot_step ${UPGRADE_STEPS.simulate} sh -c ${quoteArg(sim)} "$hostroot_tmp" $hostroot_args || { hostroot_inspect_all; exit 1; }`,
       `sed -n ${quoteArg(SIM_SED)} "$hostroot_tmp/out"`,
       "hostroot_inspect_all",
@@ -244,10 +321,12 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
   });
   const unchanged = `{ hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`;
   const simulate = ["sh", "-c", NO_REMOVE_CHECK, "sh", ...aptArgv(lockWait, ["-s", ...UPGRADE_ONLY])];
-  const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", "-y"]);
+  const downgrade = options.allowDowngrade === true && pins.length > 0 ? ["--allow-downgrades"] : [];
+  const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", ...downgrade, "-y"]);
   lines.push(
     `hostroot_resolve ${pkgs} || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || ${unchanged}`,
+    ...pinCheck("''", unchanged),
     // Resolved names are [a-z0-9+.:-] only: unquoted, they split into words and never glob.
     `hostroot_step ${UPGRADE_STEPS.simulate} ${shellQuote(simulate)} $hostroot_args || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(install)} $hostroot_args || ${unchanged}`,

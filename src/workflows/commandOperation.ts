@@ -39,7 +39,7 @@ export interface OperationContext {
   now?: () => Date;
 }
 
-/** A request the pool cannot serve (unknown host, pinned version), or the operation's result. */
+/** A request the pool cannot serve (unknown host or platform), or the operation's result. */
 export type CommandOperationOutcome =
   | { kind: "usage"; message: string }
   | { kind: "done"; result: OperationResult; markdown: string };
@@ -52,14 +52,6 @@ export function commandHosts(
   command: PoolCommand,
   config: Config,
 ): { kind: "ok"; hosts: number } | { kind: "usage"; message: string } {
-  if (command.kind === "upgrade-hosts") {
-    const pinned = command.packages.filter((p) => p.version !== undefined);
-    if (pinned.length > 0)
-      return {
-        kind: "usage",
-        message: `pinned versions are not supported yet (${pinned.map((p) => `${p.name}=${p.version}`).join(", ")}): name the packages alone to upgrade them to the newest version`,
-      };
-  }
   const filter =
     command.kind === "upgrade-hosts"
       ? {
@@ -104,7 +96,11 @@ export async function runOperation(
       const out = await upgradeHosts(
         {
           config: ctx.config,
-          packages: command.packages.map((p) => p.name),
+          // Pinned versions travel as PKG=VERSION; the workflow checks them again.
+          packages: command.packages.map((p) =>
+            p.version === undefined ? p.name : `${p.name}=${p.version}`,
+          ),
+          ...(command.allowDowngrade ? { allowDowngrade: true } : {}),
           ...(command.platform === undefined ? {} : { platform: command.platform }),
           ...(command.hosts === undefined ? {} : { hosts: command.hosts }),
           dryRun: command.dryRun,
