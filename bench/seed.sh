@@ -141,26 +141,28 @@ run_method() {
 # from successful execve calls (strace -f on host 1's sshd, or on the limit's nsenter).
 host1_cpu_ms() { local d; d=$(printf '%s\n' $cpu_dirs | head -1); echo $(( $(cat "$d/cpuacct.usage") / 1000000 )); }
 profile_one() {   # $1 = method, $2 = strace output or "" for an untraced run
-  local sshd
+  local sshd tracer="" bin="$root/bin/hostroot.js"
+  [ "$1" = base ] && bin="$BASE/bin/hostroot.js"
+  if [ -n "$2" ]; then
+    # Host 1's sshd (the child of its namespace's init chain) and everything it starts: the
+    # tracer is stopped by PID afterwards (containers started under it live on).
+    sshd=$(node -e '
+      const s = JSON.parse(require("node:fs").readFileSync(process.argv[1] + "/state.json", "utf8"));
+      console.log(s.hosts[0].runner.pid);' "$state")
+    while [ "$(cat "/proc/$sshd/comm")" != sshd ]; do sshd=$(awk '{print $1}' "/proc/$sshd/task/$sshd/children"); done
+    strace -f -qq -e trace=execve -e status=successful -o "$2" -p "$sshd" & tracer=$!
+    until grep -q "^TracerPid:[[:space:]]*$tracer\$" "/proc/$sshd/status"; do sleep 0.05; done
+  fi
   case $1 in
     one-host)
-      if [ -n "$2" ]; then strace -f -qq -e trace=execve -e status=successful -o "$2" "$seed/hostExec.sh" "$state" 1 bash -s -- 1.1 < "$seed/fixHost.sh"
+      # Untraced: inside host 1 without SSH (the limit's way); traced: over SSH, so that the
+      # programs counted are those host 1's sshd starts, as for hostroot.
+      if [ -n "$2" ]; then ssh $ssh_opts "root@$(head -1 "$work/pssh-hosts" | cut -d@ -f2)" "bash -s -- 1.1" < "$seed/fixHost.sh"
       else "$seed/hostExec.sh" "$state" 1 bash -s -- 1.1 < "$seed/fixHost.sh"; fi ;;
     *)
-      local bin="$root/bin/hostroot.js" tracer=""
-      [ "$1" = base ] && bin="$BASE/bin/hostroot.js"
-      if [ -n "$2" ]; then
-        sshd=$(node -e '
-          const s = JSON.parse(require("node:fs").readFileSync(process.argv[1] + "/state.json", "utf8"));
-          console.log(s.hosts[0].runner.pid);' "$state")
-        sshd=$(awk '{print $1}' "/proc/$sshd/task/$sshd/children")
-        while [ "$(cat "/proc/$sshd/comm")" != sshd ]; do sshd=$(awk '{print $1}' "/proc/$sshd/task/$sshd/children"); done
-        strace -f -qq -e trace=execve -e status=successful -o "$2" -p "$sshd" & tracer=$!
-        until grep -q "^TracerPid:[[:space:]]*$tracer\$" "/proc/$sshd/status"; do sleep 0.05; done
-      fi
-      (cd "$work" && HOSTROOT_CONFIG="$work/hostroot-c0.yml" node "$bin" upgrade-hosts demo-libfoo --hosts "$(awk '/^ *- name:/ {print $3; exit}' "$work/hostroot-c0.yml")" --format json > "$work/profile.json") || true
-      if [ -n "$tracer" ]; then kill "$tracer"; wait "$tracer" 2>/dev/null || true; fi ;;
+      (cd "$work" && HOSTROOT_CONFIG="$work/hostroot-c0.yml" node "$bin" upgrade-hosts demo-libfoo --hosts "$(awk '/^ *- name:/ {print $3; exit}' "$work/hostroot-c0.yml")" --format json > "$work/profile.json") || true ;;
   esac
+  if [ -n "$tracer" ]; then kill "$tracer"; wait "$tracer" 2>/dev/null || true; fi
 }
 profile() {
   local m f cpu n
