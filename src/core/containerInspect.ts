@@ -22,9 +22,11 @@ export const STRIP_CONTROL = String.raw`tr -d '\000-\011\013-\037\177'`;
  * - `hostroot_statefiles`: `::hostroot-statefile NAME <json>` for every container in
  *   `$hostroot_names` (the host-owned state files), read by one awk for the whole host;
  * - `hostroot_states`: every container's LXC state from one `lxc-ls` for the whole host (one
- *   process instead of an `lxc-info` per container), kept in `$hostroot_st`; called again after
- *   containers were restarted; `hostroot_state NAME` sets `$s` to one state from it (`UNKNOWN`
- *   when LXC does not list it);
+ *   process instead of an `lxc-info` per container), kept in `$hostroot_st`;
+ *   an upgrade records what its restarts did instead of asking again (`RUNNING` once lxc-start -d
+ *   returned, which it does only once the container runs; what lxc-info says after a failure);
+ *   `hostroot_state NAME` sets `$s` to the newest state recorded (`UNKNOWN` when LXC does not
+ *   list it);
  * - `hostroot_inspect NAME`: `::hostroot-state NAME RUNNING|STOPPED|…` and, when running, the
  *   container's own report (see INSIDE_SCRIPT; one lxc-attach, the host's file lists of the
  *   packages on its stdin) stripped of control characters, every line prefixed
@@ -40,10 +42,13 @@ FNR == 1 { out(); f = FILENAME; name = f; sub(/\/hostroot\.json$/, "", name); su
 END { out() }`;
 
 /**
- * Prefixes a container's report, line by line, with its name; cuts it at INSIDE_LINE_LIMIT lines
- * and each line at INSIDE_LINE_BYTES bytes (LC_ALL=C: awk counts bytes), marking either cut.
+ * Drops control characters (as {@link STRIP_CONTROL}, NUL too), then prefixes a container's
+ * report, line by line, with its name; cuts it at INSIDE_LINE_LIMIT lines and each line at
+ * INSIDE_LINE_BYTES bytes (LC_ALL=C: awk counts bytes), marking either cut. One process per
+ * container instead of a tr, a head and a shell loop.
  */
-const PREFIX_AWK = `NR > ${INSIDE_LINE_LIMIT} { printf "::hostroot-inside-cut %s\\n", n; exit }
+const PREFIX_AWK = `{ gsub(/[\\000-\\011\\013-\\037\\177]/, "") }
+NR > ${INSIDE_LINE_LIMIT} { printf "::hostroot-inside-cut %s\\n", n; exit }
 length($0) > ${INSIDE_LINE_BYTES} { printf "::hostroot-inside-cut %s\\n", n; $0 = substr($0, 1, ${INSIDE_LINE_BYTES}) }
 { printf "::hostroot-inside %s %s\\n", n, $0 }`;
 
@@ -97,7 +102,7 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     '  printf \'::hostroot-state %s %s\\n\' "$1" "$s"',
     '  [ "$s" = RUNNING ] || return 0',
     '  [ -n "$hostroot_files_read" ] || hostroot_filelists',
-    `  lxc-attach -n "$1" ${afterName} 2>/dev/null <<HOSTROOT_FILES | ${STRIP_CONTROL} | awk -v n="$1" ${quoteArg(PREFIX_AWK)}`,
+    `  lxc-attach -n "$1" ${afterName} 2>/dev/null <<HOSTROOT_FILES | awk -v n="$1" ${quoteArg(PREFIX_AWK)}`,
     "$hostroot_files",
     "HOSTROOT_FILES",
     "}",

@@ -278,7 +278,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     PIN_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
-    'hostroot_inspect_all() { hostroot_states; for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
+    'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
@@ -345,12 +345,20 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     `  hostroot_step "$1.mounts" hostroot_mounts ${quoteArg(lxc)}/"$1"/config || return 1`,
     '  hostroot_step "$1.stop" hostroot_stop "$1" || return 1',
     `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d || return 1`,
+    // lxc-start -d returns 0 only once the container runs: recorded, not asked again.
+    '  hostroot_st=" $1 RUNNING$hostroot_st"',
     ...(cases.length > 0 ? ["  case $1 in", ...cases, "  esac"] : []),
     "}",
     "hostroot_failed=0",
-    "hostroot_states",
-    // Every container restarted first, then one lxc-ls for their states, then each inspected.
-    'for n in $hostroot_names; do hostroot_restart "$n" || hostroot_failed=1; done',
+    // Every container restarted first, then each inspected. After a failed restart, LXC is asked
+    // what state the container is in now.
+    "for n in $hostroot_names; do",
+    '  hostroot_restart "$n" && continue',
+    "  hostroot_failed=1",
+    `  s=$(lxc-info -n "$n" -P ${quoteArg(lxc)} -s -H 2>/dev/null) || s=`,
+    "  case $s in *[!A-Z]* | '') s=UNKNOWN ;; esac",
+    '  hostroot_st=" $n $s$hostroot_st"',
+    "done",
     "hostroot_inspect_all",
     shadows,
     "printf '%s\\n' ::hostroot-done",
