@@ -126,6 +126,24 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts PKG=VERSI
     for (const h of hosts) expect(await inContainer(lab, h, "app", ["cat", VERSION_FILE])).toBe("1.0\n");
   }, 120_000);
 
+  it("a dry run checks the pin against its own apt lists and changes nothing: 1.0 -> 1.2 would change", async () => {
+    const before = await snapshot();
+    const run = await cli("demo-libfoo=1.2", "--dry-run");
+    expect(run.code).toBe(0);
+    for (const h of run.result.hosts) {
+      expect(h.packages).toEqual([{ name: "demo-libfoo", before: "1.0", after: "1.2" }]);
+      expect(h.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+        "resolve:applied",
+        "apt-pin:applied",
+        "apt-simulate:applied",
+      ]);
+    }
+    expect(await snapshot()).toEqual(before);
+    const refused = await cli("demo-libfoo=9.9", "--dry-run");
+    expect(refused.code).toBe(1);
+    expect(refused.result.hosts[0]?.error).toMatch(/does not offer demo-libfoo version 9\.9/);
+  }, 120_000);
+
   it("demo-libfoo=9.9, which apt does not offer, is refused on every host before anything changed", async () => {
     const before = await snapshot();
     const run = await cli("demo-libfoo=9.9", "--allow-downgrade");
