@@ -86,6 +86,14 @@ node bin/hostroot.js lab publish 1.1 --state-dir "$state" >/dev/null
 
 addresses=$(grep -o 'address: [0-9.]*' "$work/hostroot-c0.yml" | cut -d' ' -f2)
 printf '%s\n' $addresses | sed 's/^/root@/' > "$work/pssh-hosts"
+# For the no-SSH methods, untimed: each host's init PID (the runner's child) and its cgroups.
+node -e '
+  const fs = require("node:fs");
+  const s = JSON.parse(fs.readFileSync(process.argv[1] + "/state.json", "utf8"));
+  for (const h of s.hosts) {
+    const init = fs.readFileSync(`/proc/${h.runner.pid}/task/${h.runner.pid}/children`, "utf8").trim().split(" ")[0];
+    console.log(init, h.cgroups.join(" "));
+  }' "$state" > "$work/hosts-exec"
 ssh_opts="-F /dev/null -i $state/ssh/id_ed25519 -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=$state/ssh/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes"
 psh() { parallel-ssh -h "$work/pssh-hosts" -x "$ssh_opts" -p "$HOSTS" -t 600 "$@"; }
 # The lab hosts' CPU: their cpuacct cgroups (sshd, apt, LXC and the containers all run in them).
@@ -123,10 +131,10 @@ run_method() {
   case $1 in
     limit)
       local pids=() i rc=0
-      for i in $(seq 1 "$HOSTS"); do "$seed/hostExec.sh" "$state" "$i" bash -s -- 1.1 < "$seed/fixHost.sh" & pids+=("$!"); done
+      for i in $(seq 1 "$HOSTS"); do "$seed/hostExec.sh" "$work/hosts-exec" "$i" bash -s -- 1.1 < "$seed/fixHost.sh" & pids+=("$!"); done
       for i in "${pids[@]}"; do wait "$i" || rc=1; done
       return "$rc" ;;
-    one-host) "$seed/hostExec.sh" "$state" 1 bash -s -- 1.1 < "$seed/fixHost.sh" ;;
+    one-host) "$seed/hostExec.sh" "$work/hosts-exec" 1 bash -s -- 1.1 < "$seed/fixHost.sh" ;;
     pssh) psh -I -i "bash -s -- 1.1" < "$seed/fixHost.sh" ;;
     hostroot-c0 | hostroot-c1)
       (cd "$work" && HOSTROOT_CONFIG="$work/hostroot-${1#hostroot-}.yml" node "$root/bin/hostroot.js" upgrade-hosts demo-libfoo --format json > "$work/result.json") ;;
@@ -158,7 +166,7 @@ profile_one() {   # $1 = method, $2 = strace output or "" for an untraced run
       # Untraced: inside host 1 without SSH (the limit's way); traced: over SSH, so that the
       # programs counted are those host 1's sshd starts, as for hostroot.
       if [ -n "$2" ]; then ssh $ssh_opts "root@$(head -1 "$work/pssh-hosts" | cut -d@ -f2)" "bash -s -- 1.1" < "$seed/fixHost.sh"
-      else "$seed/hostExec.sh" "$state" 1 bash -s -- 1.1 < "$seed/fixHost.sh"; fi ;;
+      else "$seed/hostExec.sh" "$work/hosts-exec" 1 bash -s -- 1.1 < "$seed/fixHost.sh"; fi ;;
     *)
       (cd "$work" && HOSTROOT_CONFIG="$work/hostroot-c0.yml" node "$bin" upgrade-hosts demo-libfoo --hosts "$(awk '/^ *- name:/ {print $3; exit}' "$work/hostroot-c0.yml")" --format json > "$work/profile.json") || true ;;
   esac

@@ -1,14 +1,12 @@
 #!/bin/bash
-# hostExec.sh STATE_DIR I CMD... : runs CMD inside lab host I WITHOUT ssh: joins the host's cgroups
-# (so LXC inside finds its cgroup namespace root and its CPU is charged to the host), then enters
-# the host's mount/uts/ipc/net/pid/cgroup namespaces with a clean environment.
+# hostExec.sh HOSTS_FILE I CMD... : runs CMD inside lab host I WITHOUT ssh, as the anchors'
+# host-exec.sh does: joins the host's cgroups (so LXC inside finds its cgroup namespace root and
+# its CPU is charged to the host), then enters the host's mount/uts/ipc/net/pid/cgroup namespaces
+# with a clean environment. HOSTS_FILE (written untimed by seed.sh) has one line per host:
+# the PID of its init, then its cgroup directories.
 set -euo pipefail
-state=$1; i=$2; shift 2
-read -r runner cgroups < <(node -e '
-  const s = JSON.parse(require("node:fs").readFileSync(process.argv[1] + "/state.json", "utf8"));
-  const h = s.hosts[Number(process.argv[2]) - 1];
-  console.log(h.runner.pid, h.cgroups.join(","));' "$state" "$i")
-init=$(awk '{print $1}' "/proc/$runner/task/$runner/children")
-IFS=, read -ra dirs <<< "$cgroups"
-for d in "${dirs[@]}"; do echo $$ > "$d/cgroup.procs"; done
+i=$2
+read -r init dirs < <(sed -n "${i}p" "$1")
+for d in $dirs; do echo $$ > "$d/cgroup.procs"; done
+shift 2
 exec nsenter -t "$init" -m -u -i -n -p -C env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
