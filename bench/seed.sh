@@ -64,7 +64,7 @@ YAML
 done
 # CONTAINERS definitions of HOSTS replicas each: replicas go to distinct hosts, so every host gets
 # CONTAINERS containers. By default sleep-init containers with nothing started in them, like the
-# anchors' (like for like with the limit's script); SERVICE=1 adds a service and a health check.
+# reference harness's (like for like with the limit's script); SERVICE=1 adds a service and a health check.
 for i in $(seq 1 "$CONTAINERS"); do
   {
     echo "apiVersion: hostroot/v1"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # fixHost.sh WANT : the job on ONE lab host, run inside it, with no hostroot involved (the same steps
-# as the anchors' fix-host.sh): apt-get update + upgrade demo-libfoo; a full stop/start of every
+# as the reference harness's per-host script): apt-get update + upgrade demo-libfoo; a full stop/start of every
 # container; from inside each (one lxc-attach) check that it sees WANT. Prints one FIX line with the
 # in-host timings; exits 1 when any container sees something else.
 set -euo pipefail

@@ -1,6 +1,5 @@
 #!/bin/bash
-# hostExec.sh HOSTS_FILE I CMD... : runs CMD inside lab host I WITHOUT ssh, as the anchors'
-# host-exec.sh does: joins the host's cgroups (so LXC inside finds its cgroup namespace root and
+# hostExec.sh HOSTS_FILE I CMD... : runs CMD inside lab host I WITHOUT ssh: joins the host's cgroups (so LXC inside finds its cgroup namespace root and
 # its CPU is charged to the host), then enters the host's mount/uts/ipc/net/pid/cgroup namespaces
 # with a clean environment. HOSTS_FILE (written untimed by seed.sh) has one line per host:
 # the PID of its init, then its cgroup directories.
