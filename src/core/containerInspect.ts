@@ -19,22 +19,52 @@ export const STRIP_CONTROL = String.raw`tr -d '\000-\011\013-\037\177'`;
  * - `hostroot_containers`: the hostroot containers of the host (dirs holding hostroot.json),
  *   one DNS-label name per line — any other dir name is skipped, since names travel unquoted
  *   in marker lines;
- * - `hostroot_statefile NAME`: `::hostroot-statefile NAME <json>` (the host-owned state file);
+ * - `hostroot_statefiles`: `::hostroot-statefile NAME <json>` for every container in
+ *   `$hostroot_names` (the host-owned state files), read by one awk for the whole host;
+ * - `hostroot_states`: every container's LXC state from one `lxc-ls` for the whole host (one
+ *   process instead of an `lxc-info` per container), kept in `$hostroot_st`;
+ *   an upgrade records what its restarts did instead of asking again (`RUNNING` once lxc-start -d
+ *   returned, which it does only once the container runs; what lxc-info says after a failure);
+ *   `hostroot_state NAME` sets `$s` to the newest state recorded (`UNKNOWN` when LXC does not
+ *   list it);
  * - `hostroot_inspect NAME`: `::hostroot-state NAME RUNNING|STOPPED|…` and, when running, the
- *   container's own report (see INSIDE_SCRIPT) stripped of control characters, every line
- *   prefixed `::hostroot-inside NAME ` by the host (a container can only ever speak about
- *   itself), at most {@link INSIDE_LINE_LIMIT} lines of {@link INSIDE_LINE_BYTES} bytes; beyond
- *   either, `::hostroot-inside-cut NAME`, and the report counts as incomplete.
+ *   container's own report (see INSIDE_SCRIPT; one lxc-attach, the host's file lists of the
+ *   packages on its stdin) stripped of control characters, every line prefixed
+ *   `::hostroot-inside NAME ` by the host (a container can only ever speak about itself), at most
+ *   {@link INSIDE_LINE_LIMIT} lines of {@link INSIDE_LINE_BYTES} bytes; beyond either,
+ *   `::hostroot-inside-cut NAME`, and the report counts as incomplete. The file lists are read
+ *   once per host (`hostroot_filelists`) and reach each container as a here-document.
  */
+/** Reads every state file given as an argument into one `::hostroot-statefile NAME TEXT` line each. */
+const STATEFILES_AWK = String.raw`function out() { if (f != "") printf "::hostroot-statefile %s %s\n", name, substr(t, 1, 65536) }
+FNR == 1 { out(); f = FILENAME; name = f; sub(/\/hostroot\.json$/, "", name); sub(/.*\//, "", name); t = "" }
+{ gsub(/[\001-\037\177]/, ""); if (length(t) <= 65536) t = t $0 }
+END { out() }`;
+
+/**
+ * Drops control characters (as {@link STRIP_CONTROL}, NUL too), then prefixes a container's
+ * report, line by line, with its name; cuts it at INSIDE_LINE_LIMIT lines and each line at
+ * INSIDE_LINE_BYTES bytes (LC_ALL=C: awk counts bytes), marking either cut. One process per
+ * container instead of a tr, a head and a shell loop.
+ */
+const PREFIX_AWK = `{ gsub(/[\\000-\\011\\013-\\037\\177]/, "") }
+NR > ${INSIDE_LINE_LIMIT} { printf "::hostroot-inside-cut %s\\n", n; exit }
+length($0) > ${INSIDE_LINE_BYTES} { printf "::hostroot-inside-cut %s\\n", n; $0 = substr($0, 1, ${INSIDE_LINE_BYTES}) }
+{ printf "::hostroot-inside %s %s\\n", n, $0 }`;
+
 export function inspectFunctions(lxcPath: string, packages: readonly string[]): string {
+  const pkgs = packages.map(quoteArg).join(" ");
   const inside = ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect", ...packages];
   const attach = lxcAttach("x", lxcPath, inside);
   // lxcAttach's argv is `lxc-attach -n NAME -P PATH --clear-env ...`: the name is a runtime value here.
   const afterName = shellQuote(attach.slice(3));
   const seesOnly = shellQuote(lxcAttach("x", lxcPath, inside, { HOSTROOT_PART: "sees" }).slice(3));
-  const report = `${STRIP_CONTROL} | head -n ${INSIDE_LINE_LIMIT + 1} | hostroot_prefix "$1"`;
+  const prefix = `awk -v n="$1" ${quoteArg(PREFIX_AWK)}`;
   return [
     `hostroot_lxc=${quoteArg(lxcPath)}`,
+    "hostroot_st=",
+    "hostroot_files=",
+    "hostroot_files_read=",
     "hostroot_containers() {",
     '  for f in "$hostroot_lxc"/*/hostroot.json; do',
     '    [ -f "$f" ] || continue',
@@ -46,30 +76,44 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     "    printf '%s\\n' \"$n\"",
     "  done",
     "}",
-    "hostroot_statefile() {",
-    `  printf '::hostroot-statefile %s %s\\n' "$1" "$(head -c 65536 -- "$hostroot_lxc/$1/hostroot.json" | tr -d '\\000-\\037')"`,
+    // One awk for every state file of the host: control characters (newlines too) dropped, 64 KiB at most.
+    "hostroot_statefiles() {",
+    "  set --",
+    '  for n in $hostroot_names; do set -- "$@" "$hostroot_lxc/$n/hostroot.json"; done',
+    '  [ "$#" -gt 0 ] || return 0',
+    `  awk ${quoteArg(STATEFILES_AWK)} "$@"`,
     "}",
-    "hostroot_prefix() {",
-    "  i=0",
-    "  while IFS= read -r l; do",
-    "    i=$((i + 1))",
-    `    if [ "$i" -gt ${INSIDE_LINE_LIMIT} ]; then printf '::hostroot-inside-cut %s\\n' "$1"; break; fi`,
-    `    if [ "\${#l}" -gt ${INSIDE_LINE_BYTES} ]; then printf '::hostroot-inside-cut %s\\n' "$1"; l=$(printf '%.${INSIDE_LINE_BYTES}s' "$l"); fi`,
-    '    printf \'::hostroot-inside %s %s\\n\' "$1" "$l"',
-    "  done",
+    // `lxc-ls -f` prints a header, then NAME STATE per container; names are checked by the reader.
+    "hostroot_states() {",
+    "  hostroot_st=' '",
+    `  hostroot_st=$hostroot_st$(lxc-ls -P "$hostroot_lxc" -f -F NAME,STATE 2>/dev/null | awk 'NR > 1 && $1 ~ /^[a-z0-9-]+$/ && $2 ~ /^[A-Z]+$/ { printf "%s %s ", $1, $2 }')`,
+    "}",
+    // Sets $s (no subshell: the first call may load $hostroot_st).
+    "hostroot_state() {",
+    '  [ -n "$hostroot_st" ] || hostroot_states',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    '  case $hostroot_st in *" $1 "[A-Z]*) s=${hostroot_st#*" $1 "}; s=${s%% *} ;; *) s=UNKNOWN ;; esac',
+    "}",
+    // The packages' file lists from the host's dpkg, read once per host: every container's
+    // stale-mapping check gets them on its stdin, so no container runs dpkg-query -L itself.
+    "hostroot_filelists() {",
+    `  hostroot_files=$(dpkg-query -L -- ${pkgs} 2>/dev/null) || :`,
+    "  hostroot_files_read=1",
     "}",
     "hostroot_inspect() {",
-    '  s=$(lxc-info -n "$1" -P "$hostroot_lxc" -s -H 2>/dev/null) || s=',
-    "  case $s in *[!A-Z]* | '') s=UNKNOWN ;; esac",
+    '  hostroot_state "$1"',
     '  printf \'::hostroot-state %s %s\\n\' "$1" "$s"',
     '  [ "$s" = RUNNING ] || return 0',
     // An unprivileged container (its config maps ids) reports its versions; the host reads its
     // processes' mappings (see INSIDE_SCRIPT).
+    '  [ -n "$hostroot_files_read" ] || hostroot_filelists',
     `  if grep -q '^lxc.idmap' "$hostroot_lxc/$1/config" 2>/dev/null; then`,
-    `    { lxc-attach -n "$1" ${seesOnly} </dev/null 2>/dev/null; hostroot_maps "$1"; } | ${report}`,
+    `    { lxc-attach -n "$1" ${seesOnly} </dev/null 2>/dev/null; hostroot_maps "$1"; } | ${prefix}`,
     "    return 0",
     "  fi",
-    `  lxc-attach -n "$1" ${afterName} </dev/null 2>/dev/null | ${report}`,
+    `  lxc-attach -n "$1" ${afterName} 2>/dev/null <<HOSTROOT_FILES | ${prefix}`,
+    "$hostroot_files",
+    "HOSTROOT_FILES",
     "}",
     // The container's processes: every /proc/PID in its init's PID namespace (one find), on the host.
     "hostroot_maps() {",
@@ -83,7 +127,9 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
     "  ns=${ns%]}",
     `  procs=$(find /proc/[0-9]*/ns -maxdepth 1 -name pid -lname "pid:\\[$ns\\]" 2>/dev/null | sed 's|/ns/pid$||')`,
-    `  HOSTROOT_PART=maps HOSTROOT_PROCS=$procs HOSTROOT_STRIP="$hostroot_lxc/$1/rootfs" sh -c ${quoteArg(INSIDE_SCRIPT)} hostroot-inspect ${packages.map(quoteArg).join(" ")} </dev/null 2>/dev/null`,
+    `  HOSTROOT_PART=maps HOSTROOT_PROCS=$procs HOSTROOT_STRIP="$hostroot_lxc/$1/rootfs" sh -c ${quoteArg(INSIDE_SCRIPT)} hostroot-inspect ${pkgs} 2>/dev/null <<HOSTROOT_FILES`,
+    "$hostroot_files",
+    "HOSTROOT_FILES",
     "}",
   ].join("\n");
 }

@@ -2,7 +2,8 @@
  * Runs inside a container (via lxc-attach, as `sh -c INSIDE_SCRIPT NAME PKG...`), read-only, and
  * writes nothing (a temp file would land in the delta). For each package, the version the
  * container's own dpkg database reports (`sees PKG VERSION`, `-` when not installed: a delta that
- * shadows /var/lib/dpkg shows here). Then every process's mappings, read through
+ * shadows /var/lib/dpkg shows here), all from one dpkg-query. The packages' file lists arrive on
+ * stdin (the host's, read once per host) and are read only when a mapping is stale. Then every process's mappings, read through
  * /proc/PID/map_files: dpkg replaces files by rename, and through OverlayFS a mapping of the
  * replaced file shows no "(deleted)" marker, so a mapped file of those packages whose link count
  * is 0 is the signal (`stale-map PID COMM FILE`); one `find` reads every process's mappings. The
@@ -24,17 +25,21 @@ export LC_ALL
 nl='
 '
 part=\${HOSTROOT_PART:-all}
-list=
-for p in "$@"; do
-  if [ "$part" != maps ]; then
-    v=$(dpkg-query -W -f='\${db:Status-Abbrev}|\${Version}' -- "$p" 2>/dev/null) || v=
-    case $v in ?i?'|'?*) v=\${v#*|} ;; *) v=- ;; esac
+if [ "$part" != maps ]; then
+  # One dpkg-query for every package: PKG|STATUS|VERSION per package it knows.
+  all=$nl$(dpkg-query -W -f='\${Package}|\${db:Status-Abbrev}|\${Version}\\n' -- "$@" 2>/dev/null)$nl
+  for p in "$@"; do
+    case $all in
+      *"$nl$p|"?i?'|'?*) v=\${all#*"$nl$p|"}; v=\${v%%"$nl"*}; v=\${v#*|} ;;
+      *) v=- ;;
+    esac
+    [ -n "$v" ] || v=-
     printf 'sees %s %s\\n' "$p" "$v"
-  fi
-  list=$list$nl$(dpkg-query -L -- "$p" 2>/dev/null)
-done
+  done
+fi
 [ "$part" != sees ] || exit 0
-list=$list$nl
+# The packages' file lists: the host's, on stdin, read only when some mapping is stale.
+list=
 if [ "$part" = maps ]; then
   set --
   for q in \${HOSTROOT_PROCS:-}; do set -- "$@" "$q/map_files"; done
@@ -51,6 +56,8 @@ if [ "$#" -gt 0 ]; then
 else
   [ "$part" != maps ] || unknown_none=1
 fi
+# Read before the loop below, whose own stdin is the scan.
+case $out in *'S /proc/'*) list=$nl$(cat)$nl ;; esac
 seen=$nl
 stale_pids=' '
 unknown_pids=' '

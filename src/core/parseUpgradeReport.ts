@@ -21,6 +21,9 @@ export interface UpgradeReportInput {
   lockTimeoutSeconds: number;
   /** The exec timeout in seconds, for the message when it passed. */
   timeoutSeconds: number;
+  /** Pinned versions by package name, as given to upgradeScript. */
+  versions?: Readonly<Record<string, string>>;
+  allowDowngrade?: boolean;
 }
 
 /** Reads `::hostroot-pkg WHEN PKG V...` lines: before/after, apt's would/changed. */
@@ -93,6 +96,12 @@ function describe(input: UpgradeReportInput, names: readonly string[]): Map<stri
     [UPGRADE_STEPS.install, `apt-get install --only-upgrade --no-remove -y ${pkgs}`],
     [UPGRADE_STEPS.hostRoot, "bind the host's / as the containers' lower layer"],
   ]);
+  const pins = Object.entries(input.versions ?? {}).map(([p, v]) => `${p} ${v}`);
+  if (pins.length > 0)
+    d.set(
+      UPGRADE_STEPS.pin,
+      `check that apt offers ${pins.join(", ")}${input.allowDowngrade ? "" : " and that none is a downgrade"}`,
+    );
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
   for (const name of names) {
     d.set(`${name}.mounts`, `check ${name}'s mount sources (no symlink)`);
@@ -123,11 +132,13 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const inspect = parseInspectMarkers(stdout);
   const names = inspect.containers;
   const defs = new Map(input.definitions.map((x) => [x.name, x]));
+  const pin = Object.keys(input.versions ?? {}).length > 0 ? [UPGRADE_STEPS.pin] : [];
   const hostIds = input.dryRun
-    ? [UPGRADE_STEPS.resolve, UPGRADE_STEPS.simulate]
+    ? [UPGRADE_STEPS.resolve, ...pin, UPGRADE_STEPS.simulate]
     : [
         UPGRADE_STEPS.resolve,
         UPGRADE_STEPS.update,
+        ...pin,
         UPGRADE_STEPS.simulate,
         UPGRADE_STEPS.install,
         UPGRADE_STEPS.hostRoot,
@@ -204,9 +215,9 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
     return {
       ...result,
       outcome: "failed",
-      // Every name that did not resolve is named, not only the first.
+      // Every name that did not resolve, and every refused pin, is named, not only the first.
       error: `${hostFailed.description} failed (exit ${hostFailed.exitCode}): ${
-        hostFailed.id === UPGRADE_STEPS.resolve
+        hostFailed.id === UPGRADE_STEPS.resolve || hostFailed.id === UPGRADE_STEPS.pin
           ? (hostFailed.output ?? "").split("\n").join("; ")
           : aptError(hostFailed.output)
       }`,

@@ -21,7 +21,8 @@ export const SHADOW_FUNCTION = `hostroot_shadows() {
     for f in /var/lib/dpkg/status "/var/lib/dpkg/info/$p.list"; do
       [ -e "$d$f" ] && printf '::hostroot-shadow %s %s file %s\\n' "$n" "$p" "$f"
     done
-    printf '%s' "$files" | while IFS= read -r f; do
+    # A here-document, not a pipe: no process per container.
+    while IFS= read -r f; do
       case $f in /*) ;; *) continue ;; esac
       [ "$f" = /. ] && continue
       t=$d$f
@@ -36,7 +37,9 @@ export const SHADOW_FUNCTION = `hostroot_shadows() {
       fi
       case $conf in *"$nl$f$nl"*) [ "$k" = file ] && k=conffile ;; esac
       printf '::hostroot-shadow %s %s %s %s\\n' "$n" "$p" "$k" "$f"
-    done
+    done <<HOSTROOT_EOF
+$files
+HOSTROOT_EOF
   done
 }`;
 

@@ -101,10 +101,20 @@ hostroot_run() {
   failed_step=$id
   return 1
 }
+# The changed packages' file lists, from the host's dpkg, read once: INSIDE_SCRIPT reads them on
+# its stdin when some mapping is stale (the container never runs dpkg-query -L itself).
+hostroot_files=
+hostroot_files_read=
 hostroot_inspect() {
   hostroot_n=$1
   shift
-  lxc-attach -n "$hostroot_n" ${attach} "$@" </dev/null 2>/dev/null | ${STRIP_CONTROL} | head -n 400 | cut -b 1-512
+  if [ -z "$hostroot_files_read" ]; then
+    hostroot_files=$(dpkg-query -L -- "$@" 2>/dev/null) || :
+    hostroot_files_read=1
+  fi
+  lxc-attach -n "$hostroot_n" ${attach} "$@" 2>/dev/null <<HOSTROOT_FILES | ${STRIP_CONTROL} | head -n 400 | cut -b 1-512
+$hostroot_files
+HOSTROOT_FILES
 }
 hostroot_known() {
   case $1 in

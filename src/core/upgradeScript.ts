@@ -3,10 +3,11 @@ import { containerPaths } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
 import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
-import { hostRootCommand, mountSourcesCommand, stopCommand } from "./hostCommands.js";
+import { hostRootCommand, MOUNT_SOURCES_SCRIPT } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
 import { SHADOW_FUNCTION } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
+import { PACKAGE_VERSION } from "./slashCommands.js";
 
 /** Options for {@link upgradeScript}. */
 export interface UpgradeScriptOptions {
@@ -19,6 +20,10 @@ export interface UpgradeScriptOptions {
   dpkgLockTimeoutSeconds: number;
   /** The host lock (the one every hostroot operation takes): who holds it, how long to wait. */
   lock: { holder: string; timeoutSeconds: number };
+  /** Pinned versions by package name (`PKG=VERSION`): exactly that version is installed. */
+  versions?: Readonly<Record<string, string>>;
+  /** A pinned version older than the installed one is installed only with this (else refused). */
+  allowDowngrade?: boolean;
 }
 
 /** The host-level step ids of an upgrade, in order; container steps follow as `<name>.<what>`. */
@@ -28,13 +33,15 @@ export const UPGRADE_STEPS = {
   install: "apt-install",
   simulate: "apt-simulate",
   hostRoot: "host-root",
+  pin: "apt-pin",
 } as const;
 
 /**
  * `hostroot_step ID ARGV...`: runs one step with its output kept in a temp file (stdout carries
  * markers only, so nothing a command prints can forge one), prints begin/ok/failed markers in
  * the format parseStepMarkers reads, and on failure the step's last 30 output lines as
- * `::hostroot-out ID LINE`. The output also goes to stderr for the operator's log.
+ * `::hostroot-out ID LINE`. The output also goes to stderr for the operator's log (no `cat`
+ * for a step that printed nothing: most steps, once per container).
  */
 const STEP_FUNCTION = `hostroot_step() {
   hostroot_id=$1
@@ -42,7 +49,7 @@ const STEP_FUNCTION = `hostroot_step() {
   printf '::hostroot-step %s begin -\\n' "$hostroot_id"
   ( "$@" ) </dev/null >"$hostroot_tmp/out" 2>&1
   hostroot_rc=$?
-  cat -- "$hostroot_tmp/out" >&2
+  if [ -s "$hostroot_tmp/out" ]; then cat -- "$hostroot_tmp/out" >&2; fi
   if [ "$hostroot_rc" -ne 0 ]; then
     tail -n 30 -- "$hostroot_tmp/out" | ${STRIP_CONTROL} | cut -b 1-400 | while IFS= read -r l; do printf '::hostroot-out %s %s\\n' "$hostroot_id" "$l"; done
     printf '::hostroot-step %s failed %s\\n' "$hostroot_id" "$hostroot_rc"
@@ -109,6 +116,79 @@ r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
 const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`;
 const UNPACK_SED = String.raw`s/^Unpacking \([^ :]*\)[^ ]* (\([^ )]*\)) over (\([^ )]*\)).*/::hostroot-pkg changed \1 \3 \2/p`;
 
+/**
+ * `sh -c PIN_CHECK sh LISTS ALLOW PKG VERSION...`: for each pinned package, fails with an `E:`
+ * line naming it unless the host's apt offers exactly that version (`apt-cache madison`, fields
+ * compared whole), and unless it is no older than the installed one (`dpkg --compare-versions`)
+ * when ALLOW is not 1. Every pin is checked, so each refusal is named. LISTS, when not empty, is a
+ * temporary lists dir that apt-get update fills first (a dry run leaves the host's own lists alone).
+ * Runs after apt-get update and before anything is installed: a refusal changes nothing.
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+const VERSION_FIELD = "${Version}";
+const PIN_CHECK = String.raw`set -f
+lists=$1
+allow=$2
+shift 2
+o="-o APT::Cmd::Pattern-Only=true"
+if [ -n "$lists" ]; then
+  o="$o -o Dir::State::Lists=$lists -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Sandbox::User=root"
+  mkdir -p "$lists/partial" && apt-get -q $o update >/dev/null || exit
+fi
+bad=0
+while [ "$#" -ge 2 ]; do
+  p=$1
+  v=$2
+  shift 2
+  if ! apt-cache $o madison "$p" 2>/dev/null | awk -F'|' -v p="$p" -v v="$v" '{ gsub(/ /, "", $1); gsub(/ /, "", $2) } $1 == p && $2 == v { f = 1 } END { exit !f }'; then
+    printf 'E: apt on this host does not offer %s version %s (apt-cache madison %s); nothing was changed
+' "$p" "$v" "$p"
+    bad=1
+    continue
+  fi
+  cur=$(dpkg-query -W -f='${VERSION_FIELD}' -- "$p" 2>/dev/null) || cur=
+  if [ -n "$cur" ] && [ "$allow" != 1 ] && dpkg --compare-versions "$v" lt "$cur"; then
+    printf 'E: %s %s is older than the installed %s: a downgrade needs --allow-downgrade; nothing was changed
+' "$p" "$v" "$cur"
+    bad=1
+  fi
+done
+exit "$bad"`;
+
+/**
+ * `hostroot_pin PKG VERSION`: turns the resolved `PKG:ARCH` words of `$hostroot_args` into
+ * `PKG:ARCH=VERSION`, so apt installs exactly that version (names and versions are
+ * `[A-Za-z0-9.+~:-]` only: unquoted, they split into words and never glob).
+ */
+const PIN_FUNCTION = `hostroot_pin() {
+  a=
+  for w in $hostroot_args; do
+    case $w in "$1":*) w=$w=$2 ;; esac
+    a="$a $w"
+  done
+  hostroot_args=$a
+}`;
+
+/**
+ * `hostroot_stop NAME`: a full stop of a container the one `lxc-ls` read listed as RUNNING, with
+ * no `sh` and no `lxc-info` of its own; when lxc-stop fails, the container counts as stopped only
+ * if LXC now says STOPPED (someone stopped it in between).
+ */
+const STOP_FUNCTION = `hostroot_stop() {
+  lxc-stop -n "$1" -P "$hostroot_lxc" && return 0
+  rc=$?
+  [ "$(lxc-info -n "$1" -P "$hostroot_lxc" -s -H 2>/dev/null)" = STOPPED ] && return 0
+  return "$rc"
+}`;
+
+/**
+ * `hostroot_mounts CONFIG`: the mount-source check of {@link MOUNT_SOURCES_SCRIPT} as a function
+ * of the host script, run in the step's subshell (no `sh` started per container).
+ */
+const MOUNTS_FUNCTION = `hostroot_mounts() {
+${MOUNT_SOURCES_SCRIPT}
+}`;
+
 /** The step ids one container goes through; the parser expects exactly these. */
 export function containerStepIds(name: string, definition: Definition | undefined): string[] {
   const inside = definition
@@ -159,6 +239,9 @@ const UPGRADE_ONLY = [
  * from inside; last, which of the packages' files each delta shadows (read on the host). A
  * failed apt step restarts nothing (the containers keep running as they were) but still
  * inspects them; a failing container does not stop the others from being restarted.
+ * Pinned versions (`versions`): after the update, a check that apt offers exactly each pinned
+ * version and that none is a downgrade unless `allowDowngrade` (else the host fails, unchanged),
+ * then `apt-get install PKG:ARCH=VERSION` (with `--allow-downgrades` only when allowed).
  * Dry run: the same resolution, then apt-get update into a temporary lists dir and `apt-get -s`,
  * so nothing on the host changes, then the inspection.
  */
@@ -166,6 +249,19 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
   const { packages, dryRun } = options;
   if (packages.length === 0) throw new Error("upgradeScript: no packages");
   for (const p of packages) if (!DEBIAN_PACKAGE.test(p)) throw new Error(`upgradeScript: bad package ${p}`);
+  const pins = Object.entries(options.versions ?? {});
+  for (const [p, v] of pins)
+    if (!packages.includes(p) || !PACKAGE_VERSION.test(v))
+      throw new Error(`upgradeScript: bad pinned version ${p}=${v}`);
+  const allow = options.allowDowngrade === true ? "1" : "0";
+  // After the update (in a dry run: into its own temporary lists), before anything is installed.
+  const pinCheck = (lists: string, otherwise: string) =>
+    pins.length === 0
+      ? []
+      : [
+          `hostroot_step ${UPGRADE_STEPS.pin} sh -c ${quoteArg(PIN_CHECK)} sh ${lists} ${allow} ${pins.map(([p, v]) => `${quoteArg(p)} ${quoteArg(v)}`).join(" ")} || ${otherwise}`,
+          ...pins.map(([p, v]) => `hostroot_pin ${quoteArg(p)} ${quoteArg(v)}`),
+        ];
   const paths = containerPaths(options.lxcPath, "x");
   const lxc = paths.lxcPath;
   const pkgs = packages.map(quoteArg).join(" ");
@@ -179,11 +275,13 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     `trap 'rm -rf -- "$hostroot_tmp"' EXIT`,
     STEP_FUNCTION,
     RESOLVE_FUNCTION,
+    PIN_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
     'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
-    'for n in $hostroot_names; do printf \'::hostroot-container %s\\n\' "$n"; hostroot_statefile "$n"; done',
+    "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
+    "hostroot_statefiles",
     `hostroot_versions before ${pkgs}`,
   ];
   const shadows = `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
@@ -202,6 +300,7 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     const sim = `mkdir -p "$0/lists/partial" && apt-get -q ${opts.join(" ")} update || exit; set -- apt-get -q -s ${opts.join(" ")} ${UPGRADE_ONLY.join(" ")} "$@"\n${NO_REMOVE_CHECK}`;
     lines.push(
       `hostroot_resolve ${pkgs} || { hostroot_inspect_all; exit 1; }`,
+      ...pinCheck('"$hostroot_tmp/lists"', "{ hostroot_inspect_all; exit 1; }"),
       `hostroot_step ${UPGRADE_STEPS.simulate} sh -c ${quoteArg(sim)} "$hostroot_tmp" $hostroot_args || { hostroot_inspect_all; exit 1; }`,
       `sed -n ${quoteArg(SIM_SED)} "$hostroot_tmp/out"`,
       "hostroot_inspect_all",
@@ -210,8 +309,6 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     );
     return lockedHostScript(`${lines.join("\n")}\n`, options.lock);
   }
-  const [sh, dashC, stopText, stopName] = stopCommand("x", lxc, false) as [string, string, string, string];
-  const mountArgv = mountSourcesCommand("x").slice(0, -1);
   const byName = new Map(options.definitions.map((d) => [d.name, d]));
   const cases = [...byName.values()].flatMap((def) => {
     const steps = containerSteps(def.name, lxc, def, { setup: false, packages: false });
@@ -224,32 +321,45 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
   });
   const unchanged = `{ hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`;
   const simulate = ["sh", "-c", NO_REMOVE_CHECK, "sh", ...aptArgv(lockWait, ["-s", ...UPGRADE_ONLY])];
-  const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", "-y"]);
+  const downgrade = options.allowDowngrade === true && pins.length > 0 ? ["--allow-downgrades"] : [];
+  const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", ...downgrade, "-y"]);
   lines.push(
     `hostroot_resolve ${pkgs} || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || ${unchanged}`,
+    ...pinCheck("''", unchanged),
     // Resolved names are [a-z0-9+.:-] only: unquoted, they split into words and never glob.
     `hostroot_step ${UPGRADE_STEPS.simulate} ${shellQuote(simulate)} $hostroot_args || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(install)} $hostroot_args || ${unchanged}`,
     `sed -n ${quoteArg(UNPACK_SED)} "$hostroot_tmp/out"`,
     `hostroot_versions after ${pkgs}`,
     `hostroot_step ${UPGRADE_STEPS.hostRoot} ${shellQuote(hostRootCommand(paths.hostRootfs))} || { hostroot_inspect_all; exit 1; }`,
+    STOP_FUNCTION,
+    MOUNTS_FUNCTION,
     "hostroot_restart() {",
     // A container someone stopped stays stopped: it sees the new files whenever it next starts.
-    `  s=$(lxc-info -n "$1" -P ${quoteArg(lxc)} -s -H 2>/dev/null) || s=`,
-    "  case $s in RUNNING) ;; *[!A-Z]* | '') printf '::hostroot-skip %s UNKNOWN\\n' \"$1\"; return 0 ;; *) printf '::hostroot-skip %s %s\\n' \"$1\" \"$s\"; return 0 ;; esac",
+    // Its state comes from the one lxc-ls read before the restarts (hostroot_states).
+    '  hostroot_state "$1"',
+    '  case $s in RUNNING) ;; *) printf \'::hostroot-skip %s %s\\n\' "$1" "$s"; return 0 ;; esac',
     // The restart mounts the container's sources again: refuse one that has become a symlink since
     // its deploy (a container with a writable mount can plant one), before stopping anything.
-    `  hostroot_step "$1.mounts" ${shellQuote(mountArgv)} ${quoteArg(lxc)}/"$1"/config || return 1`,
-    `  hostroot_step "$1.stop" ${shellQuote([sh, dashC, stopText, stopName])} "$1" ${quoteArg(lxc)} || return 1`,
+    `  hostroot_step "$1.mounts" hostroot_mounts ${quoteArg(lxc)}/"$1"/config || return 1`,
+    '  hostroot_step "$1.stop" hostroot_stop "$1" || return 1',
     `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d || return 1`,
+    // lxc-start -d returns 0 only once the container runs: recorded, not asked again.
+    '  hostroot_st=" $1 RUNNING$hostroot_st"',
     ...(cases.length > 0 ? ["  case $1 in", ...cases, "  esac"] : []),
     "}",
     "hostroot_failed=0",
+    // Every container restarted first, then each inspected. After a failed restart, LXC is asked
+    // what state the container is in now.
     "for n in $hostroot_names; do",
-    '  hostroot_restart "$n" || hostroot_failed=1',
-    '  hostroot_inspect "$n"',
+    '  hostroot_restart "$n" && continue',
+    "  hostroot_failed=1",
+    `  s=$(lxc-info -n "$n" -P ${quoteArg(lxc)} -s -H 2>/dev/null) || s=`,
+    "  case $s in *[!A-Z]* | '') s=UNKNOWN ;; esac",
+    '  hostroot_st=" $n $s$hostroot_st"',
     "done",
+    "hostroot_inspect_all",
     shadows,
     "printf '%s\\n' ::hostroot-done",
     'exit "$hostroot_failed"',

@@ -6,6 +6,7 @@ import type { HostResult, OperationOutcome, OperationResult } from "../core/oper
 import { summarise } from "../core/operationResult.js";
 import { parseUpgradeReport } from "../core/parseUpgradeReport.js";
 import { selectHosts } from "../core/rolloutBatches.js";
+import { PACKAGE_VERSION } from "../core/slashCommands.js";
 import { upgradeScript } from "../core/upgradeScript.js";
 import { HostUnreachableError, type RemoteExecutor } from "../ports/remoteExecutor.js";
 import { notRunHost, runRollout } from "./runRollout.js";
@@ -13,7 +14,10 @@ import { notRunHost, runRollout } from "./runRollout.js";
 /** What `upgrade-hosts` was asked to do. */
 export interface UpgradeHostsRequest {
   config: Config;
+  /** Debian package names, each optionally pinned to one version (`PKG=VERSION`). */
   packages: readonly string[];
+  /** Lets a pinned version older than the installed one be installed (else the host refuses it). */
+  allowDowngrade?: boolean;
   platform?: string;
   hosts?: readonly string[];
   dryRun: boolean;
@@ -23,6 +27,30 @@ export interface UpgradeHostsRequest {
   dpkgLockTimeoutSeconds?: number;
   /** Who and what, shown to whoever waits for the host lock ("upgrade-hosts libc6 by @alice"). */
   holder: string;
+}
+
+/**
+ * `PKG` or `PKG=VERSION` words into names and pinned versions, each checked against Debian's
+ * grammar (a version starts with a digit: `-oAPT::...` or `1.0;id` never reaches a host).
+ */
+function splitPackageSpecs(
+  words: readonly string[],
+): { kind: "ok"; names: string[]; versions: Record<string, string> } | { kind: "usage"; message: string } {
+  const names: string[] = [];
+  const versions: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf("=");
+    const name = eq < 0 ? word : word.slice(0, eq);
+    if (!DEBIAN_PACKAGE.test(name)) return { kind: "usage", message: `not a Debian package name: ${name}` };
+    if (names.includes(name)) return { kind: "usage", message: `package ${name} is named twice` };
+    names.push(name);
+    if (eq < 0) continue;
+    const version = word.slice(eq + 1);
+    if (!PACKAGE_VERSION.test(version))
+      return { kind: "usage", message: `not a Debian version (like 2.36-9+deb12u4): ${version}` };
+    versions[name] = version;
+  }
+  return { kind: "ok", names, versions };
 }
 
 /** The ports and hooks an operation runs with. */
@@ -66,9 +94,14 @@ export async function upgradeHosts(
   req: UpgradeHostsRequest,
   deps: OperationDeps,
 ): Promise<UpgradeHostsOutcome> {
-  const bad = req.packages.filter((p) => !DEBIAN_PACKAGE.test(p));
   if (req.packages.length === 0) return { kind: "usage", message: "name at least one package" };
-  if (bad.length > 0) return { kind: "usage", message: `not a Debian package name: ${bad.join(", ")}` };
+  const specs = splitPackageSpecs(req.packages);
+  if (specs.kind === "usage") return specs;
+  const { names, versions } = specs;
+  if (req.allowDowngrade && Object.keys(versions).length === 0)
+    return { kind: "usage", message: "--allow-downgrade needs a pinned version (PKG=VERSION)" };
+  const pinned = Object.keys(versions).length === 0 ? {} : { versions };
+  const allowDowngrade = req.allowDowngrade === true ? { allowDowngrade: true } : {};
   const selection = selectHosts(req.config, {
     ...(req.platform === undefined ? {} : { platform: req.platform }),
     ...(req.hosts === undefined ? {} : { hosts: req.hosts }),
@@ -84,7 +117,9 @@ export async function upgradeHosts(
 
   const runHost = async (host: PoolHost): Promise<HostResult> => {
     const script = upgradeScript({
-      packages: req.packages,
+      packages: names,
+      ...pinned,
+      ...allowDowngrade,
       lxcPath: host.lxcPath,
       dryRun: req.dryRun,
       definitions: req.definitions,
@@ -93,7 +128,9 @@ export async function upgradeHosts(
     });
     const input = {
       host,
-      packages: req.packages,
+      packages: names,
+      ...pinned,
+      ...allowDowngrade,
       dryRun: req.dryRun,
       definitions: req.definitions,
       lockTimeoutSeconds: rollout.lockTimeoutSeconds,

@@ -68,6 +68,15 @@ describe("parseSlashCommand: commands", () => {
         dryRun: false,
       },
     ],
+    [
+      "/upgrade-hosts demo-libfoo=1.0 --allow-downgrade",
+      {
+        kind: "upgrade-hosts",
+        packages: [{ name: "demo-libfoo", version: "1.0" }],
+        dryRun: false,
+        allowDowngrade: true,
+      },
+    ],
     ["/restart billing-api", { kind: "restart", target: { kind: "container", name: "billing-api" } }],
     ["/restart --all --host h1", { kind: "restart", target: { kind: "all" }, host: "h1" }],
     ["/restart web --host=h2", { kind: "restart", target: { kind: "container", name: "web" }, host: "h2" }],
@@ -158,6 +167,8 @@ describe("parseSlashCommand: usage replies name the bad token and run nothing", 
     ["/upgrade-hosts libc6 --force", "`--force`"],
     ["/upgrade-hosts libc6 --dryrun", "`--dry-run`"],
     ["/upgrade-hosts libc6 libc6=2.36", "`libc6`"],
+    ["/upgrade-hosts libc6 --allow-downgrade", "`--allow-downgrade`"],
+    ["/upgrade-hosts libc6=1.0 --allow-downgrade=yes", "`--allow-downgrade`"],
     ["/upgrade-hosts libc\uff16", "`libc\\u{ff16}`"],
     ["/upgrade-hosts <img src=x onerror=alert(1)>", "`<img`"],
     ["/upgrade-hosts @octocat", "`@octocat`"],
@@ -267,6 +278,8 @@ describe("parseSlashCommand: other replies", () => {
     expect(need("`/plan`")).toBe("triage |");
     expect(need("`/help`")).toBe("read |");
     expect(need("/upgrade-hosts PKG")).toBe("admin |");
+    // Pinned versions work, so /help offers them.
+    expect(need("/upgrade-hosts PKG[=VERSION]... [--allow-downgrade]")).toBe("admin |");
   });
 
   it("signs replies with the bot's name, but only a plain one", () => {

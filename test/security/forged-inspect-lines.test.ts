@@ -9,7 +9,7 @@ import { parseUpgradeReport } from "../../src/core/parseUpgradeReport.js";
 // Attack: a container owns its /bin/sh (its delta can replace it), so what the inside report
 // prints is the container's choice: control characters that rewrite a terminal line or hide
 // text, a line megabytes long, thousands of lines, and lines after its `end` claiming another
-// version. The host's hostroot_inspect (run here for real, with stand-ins for lxc-info and
+// version. The host's hostroot_inspect (run here for real, with stand-ins for lxc-ls and
 // lxc-attach) must strip, cap and mark all of it, and a marked report must fail the host.
 
 const dir = mkdtempSync(join(tmpdir(), "hostroot-forged-"));
@@ -28,9 +28,9 @@ const hostile = [
 
 function runInspect(): string {
   writeFileSync(join(dir, "report"), `${hostile}\n`);
-  writeFileSync(join(dir, "lxc-info"), "#!/bin/sh\necho RUNNING\n");
+  writeFileSync(join(dir, "lxc-ls"), '#!/bin/sh\necho "NAME  STATE"\necho "web   RUNNING"\n');
   writeFileSync(join(dir, "lxc-attach"), `#!/bin/sh\ncat ${JSON.stringify(join(dir, "report"))}\n`);
-  chmodSync(join(dir, "lxc-info"), 0o755);
+  chmodSync(join(dir, "lxc-ls"), 0o755);
   chmodSync(join(dir, "lxc-attach"), 0o755);
   const script = `${inspectFunctions("/var/lib/lxc", ["demo-libfoo"])}\nhostroot_inspect web\n`;
   const r = spawnSync("sh", ["-c", script], {

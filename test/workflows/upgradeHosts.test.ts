@@ -113,4 +113,45 @@ describe("upgradeHosts rollout", () => {
     });
     expect(calls).toEqual([]);
   });
+
+  it("refuses a bad pinned version, a package named twice and --allow-downgrade without a pin before connecting", async () => {
+    const calls: string[] = [];
+    const executor = fakeExecutor({}, calls);
+    const run = (packages: string[], allowDowngrade = false) =>
+      upgradeHosts({ ...request({}), packages, allowDowngrade }, { executor });
+    expect(await run(["libc6=-oAPT::Get::Assume-Yes=1"])).toEqual({
+      kind: "usage",
+      message: "not a Debian version (like 2.36-9+deb12u4): -oAPT::Get::Assume-Yes=1",
+    });
+    expect(await run(["libc6=1.0;id"])).toMatchObject({ kind: "usage" });
+    expect(await run(["libc6", "libc6=2.36"])).toEqual({
+      kind: "usage",
+      message: "package libc6 is named twice",
+    });
+    expect(await run(["libc6"], true)).toEqual({
+      kind: "usage",
+      message: "--allow-downgrade needs a pinned version (PKG=VERSION)",
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it("sends a pinned version to the host script, checked by apt before anything is installed", async () => {
+    const scripts: string[] = [];
+    const executor: RemoteExecutor = {
+      async exec(_host, script) {
+        scripts.push(script);
+        return { code: 0, signal: null, stdout: clean, stderr: "", durationMs: 1 };
+      },
+      async close() {},
+    };
+    await upgradeHosts(
+      { ...request({}), packages: ["libc6=2.36-9+deb12u7"], allowDowngrade: true },
+      { executor },
+    );
+    const s = scripts[0] ?? "";
+    expect(s).toContain("hostroot_pin libc6 2.36-9+deb12u7");
+    expect(s.indexOf("hostroot_step apt-pin")).toBeGreaterThan(s.indexOf("hostroot_step apt-update"));
+    expect(s.indexOf("hostroot_step apt-pin")).toBeLessThan(s.indexOf("hostroot_step apt-install"));
+    expect(s).toContain("--allow-downgrades -y $hostroot_args");
+  });
 });

@@ -57,7 +57,10 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
     .description(
       "rolling host-package upgrade: canary first, then batches; restart every container; check from inside",
     )
-    .argument("<packages...>", "Debian packages to upgrade (only ones already installed)")
+    .argument(
+      "<packages...>",
+      "Debian packages to upgrade (only ones already installed); PKG=VERSION installs exactly that version",
+    )
     .addOption(config())
     .addOption(key())
     .addOption(verboseOption())
@@ -67,6 +70,7 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
       "--dry-run",
       "simulate with apt-get -s: show versions that would change; write nothing, restart nothing",
     )
+    .option("--allow-downgrade", "let a pinned version (PKG=VERSION) be older than the installed one")
     .option("--definitions <paths...>", "definition files or dirs (default: the policy's definitionsPath)")
     .option("--dpkg-lock-timeout <seconds>", "how long apt waits for a held dpkg lock before failing", (v) =>
       Number(v),
@@ -96,6 +100,7 @@ export function registerUpgradeCommands(program: Command, io: CliIo, result: { c
                 ...(opts.platform === undefined ? {} : { platform: opts.platform }),
                 ...(opts.hosts === undefined ? {} : { hosts: opts.hosts }),
                 dryRun: opts.dryRun === true,
+                ...(opts.allowDowngrade === true ? { allowDowngrade: true } : {}),
                 definitions: outcome.definitions.map((d) => d.value),
                 ...(lockWait === undefined ? {} : { dpkgLockTimeoutSeconds: lockWait }),
                 holder: holderName(io, `upgrade-hosts ${packages.join(" ")}`),

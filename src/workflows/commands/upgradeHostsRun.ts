@@ -6,12 +6,6 @@ import { type CommandRun, countHosts, operationDeps } from "./commandRun.js";
 /** `/upgrade-hosts`: the rolling upgrade over the selected hosts. */
 export const upgradeHostsRun: CommandRun<UpgradeHostsCommand> = {
   hosts(command, config) {
-    const pinned = command.packages.filter((p) => p.version !== undefined);
-    if (pinned.length > 0)
-      return {
-        kind: "usage",
-        message: `pinned versions are not supported yet (${pinned.map((p) => `${p.name}=${p.version}`).join(", ")}): name the packages alone to upgrade them to the newest version`,
-      };
     const filter = {
       ...(command.platform ? { platform: command.platform } : {}),
       ...(command.hosts ? { hosts: command.hosts } : {}),
@@ -22,7 +16,9 @@ export const upgradeHostsRun: CommandRun<UpgradeHostsCommand> = {
     const out = await upgradeHosts(
       {
         config: ctx.config,
-        packages: command.packages.map((p) => p.name),
+        // Pinned versions travel as PKG=VERSION; the workflow checks them again.
+        packages: command.packages.map((p) => (p.version === undefined ? p.name : `${p.name}=${p.version}`)),
+        ...(command.allowDowngrade ? { allowDowngrade: true } : {}),
         ...(command.platform === undefined ? {} : { platform: command.platform }),
         ...(command.hosts === undefined ? {} : { hosts: command.hosts }),
         dryRun: command.dryRun,

@@ -95,14 +95,16 @@ hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.host-root failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.host-root ok 0'
 printf '%s\n' '::hostroot-step billing-api.mounts begin -'
-( sh -c 'awk '\''$1 == "lxc.mount.entry" && $2 == "=" { print $3 }'\'' "$1" | {
-  while IFS= read -r e; do
-    case $e in *'\''\012'\''*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
-    s=$(printf '\''%s\n'\'' "$e" | sed '\''s/\\040/ /g; s/\\011/\t/g; s/\\134/\\/g'\'')
-    r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
-    if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
-  done
-}' hostroot-mount-sources /var/lib/lxc/billing-api/config ) </dev/null >&2
+( sh -c 'set -f
+while IFS= read -r l || [ -n "$l" ]; do
+  set -- $l
+  [ "$#" -ge 3 ] && [ "$1" = lxc.mount.entry ] && [ "$2" = = ] || continue
+  e=$3
+  case $e in *'\''\012'\''*) echo "hostroot: refusing a mount source with a newline: $e" >&2; exit 1 ;; esac
+  case $e in *'\''\'\''*) s=$(printf '\''%s\n'\'' "$e" | sed '\''s/\\040/ /g; s/\\011/\t/g; s/\\134/\\/g'\'') ;; *) s=$e ;; esac
+  r=$(realpath -e -- "$s" 2>/dev/null) || { echo "hostroot: mount source $s does not exist on this host" >&2; exit 1; }
+  if [ "$r" != "$s" ]; then echo "hostroot: refusing mount source $s: it goes through a symlink (resolves to $r)" >&2; exit 1; fi
+done <"$1"' hostroot-mount-sources /var/lib/lxc/billing-api/config ) </dev/null >&2
 hostroot_rc=$?
 if [ "$hostroot_rc" -ne 0 ]; then printf '%s %s\n' '::hostroot-step billing-api.mounts failed' "$hostroot_rc"; exit "$hostroot_rc"; fi
 printf '%s\n' '::hostroot-step billing-api.mounts ok 0'
