@@ -63,4 +63,5 @@ it("npm start with WEBHOOK_PROXY_URL receives deliveries through smee-client, si
     channel?.end();
     smee.close();
   }
-});
+  // Starting `probot run` is a process start plus module loading: seconds on a busy machine.
+}, 60_000);
