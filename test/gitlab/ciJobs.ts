@@ -2,15 +2,36 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildSync } from "esbuild";
 import { parseAllDocuments } from "yaml";
 import type { Call } from "./fakeGitlab.js";
 import { GITLAB, PROJECT } from "./fakeGitlab.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const TSX = path.join(ROOT, "node_modules/tsx/dist/loader.mjs");
-const PRELOAD = path.join(ROOT, "test/gitlab/ciFakeGitlabPreload.ts");
-/** The component's `command` input under test: this checkout's CLI from source. */
-export const COMMAND = `node ${path.join(ROOT, "test/gitlab/hostrootSource.ts")}`;
+/**
+ * The fake GitLab preloaded into the job's node processes, bundled to plain JavaScript once per
+ * test process (next to node_modules, so its `nock` import resolves). Plain JavaScript because a
+ * TypeScript loader hook in the job's processes (its worker thread) now and then left a job hung
+ * at exit on a busy machine.
+ */
+const PRELOAD = path.join(
+  ROOT,
+  "node_modules/.cache/hostroot-test",
+  `ciFakeGitlabPreload-${process.pid}.mjs`,
+);
+buildSync({
+  entryPoints: [path.join(ROOT, "test/gitlab/ciFakeGitlabPreload.ts")],
+  outfile: PRELOAD,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  packages: "external",
+  logLevel: "error",
+});
+/** The component's `command` input under test: this checkout's built CLI (`npm run build`). */
+export const COMMAND = `node ${path.join(ROOT, "bin/hostroot.js")}`;
+/** A job line that hangs fails the test after this long instead of stalling the suite. */
+const LINE_TIMEOUT_MS = 120_000;
 
 /** One job of templates/hostroot.yml after input interpolation. */
 export interface Job {
@@ -140,7 +161,7 @@ export function runJob(
     CI_COMMIT_SHA: sha,
     GITLAB_USER_ID: "1",
     GITLAB_USER_LOGIN: "root",
-    NODE_OPTIONS: `--import ${TSX} --import ${PRELOAD}`,
+    NODE_OPTIONS: `--import ${PRELOAD}`,
     HOSTROOT_TEST_GITLAB_STATE: stateFile,
     ...job.variables,
     ...variables,
@@ -148,7 +169,13 @@ export function runJob(
   let log = "";
   let code = 0;
   for (const line of job.script) {
-    const r = spawnSync("bash", ["-eo", "pipefail", "-c", line], { cwd: clone, env, encoding: "utf8" });
+    const r = spawnSync("bash", ["-eo", "pipefail", "-c", line], {
+      cwd: clone,
+      env,
+      encoding: "utf8",
+      timeout: LINE_TIMEOUT_MS,
+    });
+    if (r.error) log += `hostroot test: ${r.error.message}\n`;
     log += `$ ${line}\n${r.stdout}${r.stderr}`;
     code = r.status ?? 1;
     if (code !== 0) break;
