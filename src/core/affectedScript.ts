@@ -38,7 +38,7 @@ export function affectedScript(packages: readonly string[], lxcPath: string): st
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
     `for p in ${pkgs}; do hostroot_shadows "$p"; done`,
-    'for n in $hostroot_names; do hostroot_inspect "$n"; done',
+    "hostroot_inspect_all",
     "printf '%s\\n' ::hostroot-done",
   ].join("\n")}\n`;
 }

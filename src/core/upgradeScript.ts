@@ -278,7 +278,6 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     PIN_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
-    'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
