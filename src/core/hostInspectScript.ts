@@ -99,6 +99,9 @@ sub versions {
   return $ok ? \%v : undef;
 }
 sub comm { my $c = ""; if (open(my $h, "<", "$P/$_[0]/comm")) { $c = <$h> // ""; close $h } chomp $c; $c =~ s/[^A-Za-z0-9._-]/_/g; return length $c ? substr($c, 0, 64) : "-" }
+# A process's PID as the container sees it (NSpid's entry at the container's level): the report
+# speaks from inside.
+sub cpid { my $q = shift; my $st = ""; if (open(my $h, "<", "$P/$q/status")) { local $/; $st = <$h> // ""; close $h } my ($l) = $st =~ /^NSpid:[ \t]*(.*)$/m; my @f = split " ", $l // ""; return @f >= 2 && $f[1] =~ /^[0-9]{1,10}$/ ? $f[1] : $q }
 sub nsino { my $l = readlink($_[0]) // ""; return $l =~ /^pid:\[([0-9]+)\]$/ ? $1 : "" }
 # Every process of the host and its PID namespace.
 opendir(my $pd, $P) or exit 1;
@@ -176,12 +179,12 @@ for my $n (@order) {
         next unless listed($t);
         next if $seen{"$q $t"}++;
         $stale{$q} = 1;
-        push @lines, "stale-map $q " . comm($q) . " $t";
+        push @lines, "stale-map " . cpid($q) . " " . comm($q) . " $t";
       }
       closedir $d;
     }
     my @unk = grep { -d "$P/$_" } sort { $a <=> $b } keys %unknown;
-    push @out, @lines, (map { "unknown-map $_ " . comm($_) } @unk), "stale " . scalar(keys %stale), "unknown " . scalar(@unk);
+    push @out, @lines, (map { "unknown-map " . cpid($_) . " " . comm($_) } @unk), "stale " . scalar(keys %stale), "unknown " . scalar(@unk);
     push @out, "end" if defined $v;
   }
   my $i = 0;

@@ -112,6 +112,30 @@ printf '%s\n' "$o"
 r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
 [ -z "$r" ] || { printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)\n' "$r"; exit 1; }`;
 
+/**
+ * `hostroot_install APT-ARGV...`: the real install, run with `--no-remove`, which makes apt refuse
+ * (before it downloads or runs dpkg) any run that would remove a package; apt then names them
+ * under "will be REMOVED". That refusal is reported as the simulation used to report it: `E: apt
+ * would remove NAMES (...; nothing was changed)`, in place of apt's own line, which names none. A
+ * function, run in the step's subshell: no separate simulation run of apt per host.
+ */
+const INSTALL_FUNCTION = String.raw`hostroot_install() {
+  o=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 0 ]; then printf '%s
+' "$o"; return 0; fi
+  case $o in *'remove is disabled'*) ;; *) printf '%s
+' "$o"; return "$rc" ;; esac
+  printf '%s
+' "$o" | grep -v '^E: Packages need to be removed but remove is disabled'
+  r=$(printf '%s
+' "$o" | sed -n '/^The following packages will be REMOVED:/,/^[^ ]/s/^  *//p' | tr -s ' 
+' '  ')
+  printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)
+' "$r"
+  return 1
+}`;
+
 /** apt's own lines naming a version change, turned into `::hostroot-pkg` markers (apt output is the host's). */
 const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`;
 const UNPACK_SED = String.raw`s/^Unpacking \([^ :]*\)[^ ]* (\([^ )]*\)) over (\([^ )]*\)).*/::hostroot-pkg changed \1 \3 \2/p`;
@@ -231,9 +255,10 @@ const UPGRADE_ONLY = [
 /**
  * ONE sh script per host for `upgrade-hosts`, under the host lock: versions before; each name
  * resolved to exactly one installed package (else the host fails, unchanged); `apt-get update`;
- * a simulation that fails the host when apt would remove anything; `apt-get install
- * --only-upgrade --no-remove --no-install-recommends -y` (non-interactive, bounded dpkg-lock
- * wait); versions after; then every hostroot container on the host (a dir with hostroot.json)
+ * `apt-get install --only-upgrade --no-remove --no-install-recommends -y` (non-interactive,
+ * bounded dpkg-lock wait), which fails the host, unchanged, naming them, when apt would remove
+ * anything (see INSTALL_FUNCTION: apt checks before it changes anything, so no separate
+ * simulation run); versions after; then every hostroot container on the host (a dir with hostroot.json)
  * gets a full stop and start (not `lxc-stop -r`: the overlay must be remounted over the new
  * lower tree), its service and health check when its definition is known, and is inspected
  * from inside; last, which of the packages' files each delta shadows (read on the host). A
@@ -319,16 +344,15 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     ];
   });
   const unchanged = `{ hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`;
-  const simulate = ["sh", "-c", NO_REMOVE_CHECK, "sh", ...aptArgv(lockWait, ["-s", ...UPGRADE_ONLY])];
   const downgrade = options.allowDowngrade === true && pins.length > 0 ? ["--allow-downgrades"] : [];
   const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", ...downgrade, "-y"]);
   lines.push(
     `hostroot_resolve ${pkgs} || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || ${unchanged}`,
     ...pinCheck("''", unchanged),
+    INSTALL_FUNCTION,
     // Resolved names are [a-z0-9+.:-] only: unquoted, they split into words and never glob.
-    `hostroot_step ${UPGRADE_STEPS.simulate} ${shellQuote(simulate)} $hostroot_args || ${unchanged}`,
-    `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(install)} $hostroot_args || ${unchanged}`,
+    `hostroot_step ${UPGRADE_STEPS.install} hostroot_install ${shellQuote(install)} $hostroot_args || ${unchanged}`,
     `sed -n ${quoteArg(UNPACK_SED)} "$hostroot_tmp/out"`,
     `hostroot_versions after ${pkgs}`,
     `hostroot_step ${UPGRADE_STEPS.hostRoot} ${shellQuote(hostRootCommand(paths.hostRootfs))} || { hostroot_inspect_all; exit 1; }`,
