@@ -326,7 +326,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts faults on
     expect(
       r.hosts.map((h) => ({ host: h.host, outcome: h.outcome, error: h.error, steps: h.steps.length })),
     ).toEqual([
-      { host: "h1", outcome: "succeeded", error: undefined, steps: 10 },
+      { host: "h1", outcome: "succeeded", error: undefined, steps: 9 },
       {
         host: "h2",
         outcome: "unreachable",
