@@ -5,7 +5,7 @@ import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
 import { hostRootCommand, MOUNT_SOURCES_SCRIPT } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
-import { SHADOW_FUNCTION } from "./shadowScan.js";
+import { SHADOW_FUNCTION, shadowCalls } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
 import { PACKAGE_VERSION } from "./slashCommands.js";
 
@@ -75,7 +75,9 @@ hostroot_versions() {
  * `$hostroot_args` (a form apt resolves by exact name, never as an action; regex and glob
  * fallbacks are off with APT::Cmd::Pattern-Only). Prints the `resolve` step's markers itself
  * (it sets a variable, so it cannot run in hostroot_step's subshell); any name not installed
- * fails the step with the reason, before anything on the host changed.
+ * fails the step with the reason, before anything on the host changed. The same dpkg-query gives
+ * each package's version before the upgrade (`::hostroot-pkg before PKG VERSION`, `-` when not
+ * installed): no separate query for it.
  */
 const RESOLVE_FUNCTION = `hostroot_resolve() {
   printf '::hostroot-step ${UPGRADE_STEPS.resolve} begin -\\n'
@@ -83,15 +85,18 @@ const RESOLVE_FUNCTION = `hostroot_resolve() {
   hostroot_bad=
   for p in "$@"; do
     found=
-    out=$(dpkg-query -W -f='\${db:Status-Status}|\${Package}|\${Architecture}\\n' -- "$p" 2>/dev/null) || out=
-    while IFS='|' read -r st name arch; do
+    before=-
+    out=$(dpkg-query -W -f='\${db:Status-Status}|\${Package}|\${Architecture}|\${Version}\\n' -- "$p" 2>/dev/null) || out=
+    while IFS='|' read -r st name arch ver; do
       [ "$name" = "$p" ] && [ "$st" = installed ] || continue
+      [ "$before" != - ] || [ -z "$ver" ] || before=$ver
       case $arch in '' | -* | *- | *[!a-z0-9-]*) continue ;; esac
       hostroot_args="$hostroot_args $p:$arch"
       found=1
     done <<HOSTROOT_EOF
 $out
 HOSTROOT_EOF
+    printf '::hostroot-pkg before %s %s\\n' "$p" "$before"
     if [ -z "$found" ]; then
       hostroot_bad=1
       printf '::hostroot-out ${UPGRADE_STEPS.resolve} E: %s is not an installed package on this host (dpkg-query -W -- %s)\\n' "$p" "$p"
@@ -306,9 +311,8 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     "hostroot_names=$(hostroot_containers)",
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
-    `hostroot_versions before ${pkgs}`,
   ];
-  const shadows = `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
+  const shadows = shadowCalls(packages);
   if (dryRun) {
     // Lists go to the temp dir: the host's own lists, caches and dpkg state stay as they were.
     const opts = [
