@@ -5,7 +5,7 @@ import type { ExecOutcome } from "./execProblem.js";
 import { execGaveUp } from "./execProblem.js";
 import { staleFields } from "./insideVerdict.js";
 import type { ContainerReport, HostResult, PackageChange } from "./operationResult.js";
-import { parseShadows, SHADOW_FUNCTION } from "./shadowScan.js";
+import { parseShadows, SHADOW_FUNCTION, shadowCalls } from "./shadowScan.js";
 import { quoteArg } from "./shellQuote.js";
 import { parseStateFile } from "./stateFile.js";
 
@@ -37,8 +37,8 @@ export function affectedScript(packages: readonly string[], lxcPath: string): st
     "done",
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
-    `for p in ${pkgs}; do hostroot_shadows "$p"; done`,
-    'for n in $hostroot_names; do hostroot_inspect "$n"; done',
+    shadowCalls(packages),
+    "hostroot_inspect_all",
     "printf '%s\\n' ::hostroot-done",
   ].join("\n")}\n`;
 }

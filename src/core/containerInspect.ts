@@ -1,6 +1,6 @@
-import { CONTAINER_PATH, lxcAttach } from "./hostCommands.js";
-import { INSIDE_SCRIPT } from "./insideScript.js";
-import { quoteArg, shellQuote } from "./shellQuote.js";
+import { CONTAINER_PATH } from "./hostCommands.js";
+import { hostInspectScript } from "./hostInspectScript.js";
+import { quoteArg } from "./shellQuote.js";
 
 /** Most lines kept from one container's report: a container cannot flood the host's output. */
 export const INSIDE_LINE_LIMIT = 200;
@@ -21,19 +21,20 @@ export const STRIP_CONTROL = String.raw`tr -d '\000-\011\013-\037\177'`;
  *   in marker lines;
  * - `hostroot_statefiles`: `::hostroot-statefile NAME <json>` for every container in
  *   `$hostroot_names` (the host-owned state files), read by one awk for the whole host;
- * - `hostroot_states`: every container's LXC state from one `lxc-ls` for the whole host (one
- *   process instead of an `lxc-info` per container), kept in `$hostroot_st`;
- *   an upgrade records what its restarts did instead of asking again (`RUNNING` once lxc-start -d
- *   returned, which it does only once the container runs; what lxc-info says after a failure);
- *   `hostroot_state NAME` sets `$s` to the newest state recorded (`UNKNOWN` when LXC does not
- *   list it);
- * - `hostroot_inspect NAME`: `::hostroot-state NAME RUNNING|STOPPED|…` and, when running, the
- *   container's own report (see INSIDE_SCRIPT; one lxc-attach, the host's file lists of the
- *   packages on its stdin) stripped of control characters, every line prefixed
- *   `::hostroot-inside NAME ` by the host (a container can only ever speak about itself), at most
- *   {@link INSIDE_LINE_LIMIT} lines of {@link INSIDE_LINE_BYTES} bytes; beyond either,
- *   `::hostroot-inside-cut NAME`, and the report counts as incomplete. The file lists are read
- *   once per host (`hostroot_filelists`) and reach each container as a here-document.
+ * - `hostroot_states`: every container's LXC state and init PID from one `lxc-ls` for the whole
+ *   host (one process instead of an `lxc-info` per container), kept in `$hostroot_st` and
+ *   `$hostroot_pids`; an upgrade records what its restarts did instead of asking again
+ *   (`RUNNING` once lxc-start -d returned, which it does only once the container runs; what
+ *   lxc-info says after a failure); `hostroot_state NAME` sets `$s` to the newest state recorded
+ *   (`UNKNOWN` when LXC does not list it);
+ * - `hostroot_inspect_all`: `::hostroot-state NAME RUNNING|STOPPED|…` for every container, from
+ *   a fresh `lxc-ls` (the restarts changed the init PIDs), then ONE host-side read of every
+ *   running container's view (see hostInspectScript: its own dpkg database through its root, and
+ *   every process's mappings; no lxc-attach, nothing of the container runs), every line prefixed
+ *   `::hostroot-inside NAME ` by the host (a container can only ever speak about itself), control
+ *   characters dropped, at most {@link INSIDE_LINE_LIMIT} lines of {@link INSIDE_LINE_BYTES}
+ *   bytes; beyond either, `::hostroot-inside-cut NAME`, and the report counts as incomplete. The
+ *   packages' file lists are read once per host (`hostroot_filelists`) and reach it on stdin.
  */
 /** Reads every state file given as an argument into one `::hostroot-statefile NAME TEXT` line each. */
 const STATEFILES_AWK = String.raw`function out() { if (f != "") printf "::hostroot-statefile %s %s\n", name, substr(t, 1, 65536) }
@@ -41,28 +42,13 @@ FNR == 1 { out(); f = FILENAME; name = f; sub(/\/hostroot\.json$/, "", name); su
 { gsub(/[\001-\037\177]/, ""); if (length(t) <= 65536) t = t $0 }
 END { out() }`;
 
-/**
- * Drops control characters (as {@link STRIP_CONTROL}, NUL too), then prefixes a container's
- * report, line by line, with its name; cuts it at INSIDE_LINE_LIMIT lines and each line at
- * INSIDE_LINE_BYTES bytes (LC_ALL=C: awk counts bytes), marking either cut. One process per
- * container instead of a tr, a head and a shell loop.
- */
-const PREFIX_AWK = `{ gsub(/[\\000-\\011\\013-\\037\\177]/, "") }
-NR > ${INSIDE_LINE_LIMIT} { printf "::hostroot-inside-cut %s\\n", n; exit }
-length($0) > ${INSIDE_LINE_BYTES} { printf "::hostroot-inside-cut %s\\n", n; $0 = substr($0, 1, ${INSIDE_LINE_BYTES}) }
-{ printf "::hostroot-inside %s %s\\n", n, $0 }`;
-
 export function inspectFunctions(lxcPath: string, packages: readonly string[]): string {
   const pkgs = packages.map(quoteArg).join(" ");
-  const inside = ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect", ...packages];
-  const attach = lxcAttach("x", lxcPath, inside);
-  // lxcAttach's argv is `lxc-attach -n NAME -P PATH --clear-env ...`: the name is a runtime value here.
-  const afterName = shellQuote(attach.slice(3));
-  const seesOnly = shellQuote(lxcAttach("x", lxcPath, inside, { HOSTROOT_PART: "sees" }).slice(3));
-  const prefix = `awk -v n="$1" ${quoteArg(PREFIX_AWK)}`;
+  const inspect = quoteArg(hostInspectScript(INSIDE_LINE_LIMIT, INSIDE_LINE_BYTES));
   return [
     `hostroot_lxc=${quoteArg(lxcPath)}`,
     "hostroot_st=",
+    "hostroot_pids=",
     "hostroot_files=",
     "hostroot_files_read=",
     "hostroot_containers() {",
@@ -83,10 +69,17 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     '  [ "$#" -gt 0 ] || return 0',
     `  awk ${quoteArg(STATEFILES_AWK)} "$@"`,
     "}",
-    // `lxc-ls -f` prints a header, then NAME STATE per container; names are checked by the reader.
+    // `lxc-ls -f` prints a header, then NAME STATE PID per container; names are checked by the reader.
     "hostroot_states() {",
     "  hostroot_st=' '",
-    `  hostroot_st=$hostroot_st$(lxc-ls -P "$hostroot_lxc" -f -F NAME,STATE 2>/dev/null | awk 'NR > 1 && $1 ~ /^[a-z0-9-]+$/ && $2 ~ /^[A-Z]+$/ { printf "%s %s ", $1, $2 }')`,
+    "  hostroot_pids=' '",
+    `  hostroot_ls=$(lxc-ls -P "$hostroot_lxc" -f -F NAME,STATE,PID 2>/dev/null | awk 'NR > 1 && $1 ~ /^[a-z0-9-]+$/ && $2 ~ /^[A-Z]+$/ { printf "%s %s %s\\n", $1, $2, ($3 ~ /^[0-9]+$/ ? $3 : "-") }')`,
+    "  while read -r hostroot_n hostroot_s hostroot_p; do",
+    '    hostroot_st="$hostroot_st$hostroot_n $hostroot_s "',
+    '    hostroot_pids="$hostroot_pids$hostroot_n:$hostroot_p "',
+    "  done <<HOSTROOT_LS",
+    "$hostroot_ls",
+    "HOSTROOT_LS",
     "}",
     // Sets $s (no subshell: the first call may load $hostroot_st).
     "hostroot_state() {",
@@ -94,40 +87,28 @@ export function inspectFunctions(lxcPath: string, packages: readonly string[]): 
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
     '  case $hostroot_st in *" $1 "[A-Z]*) s=${hostroot_st#*" $1 "}; s=${s%% *} ;; *) s=UNKNOWN ;; esac',
     "}",
-    // The packages' file lists from the host's dpkg, read once per host: every container's
-    // stale-mapping check gets them on its stdin, so no container runs dpkg-query -L itself.
+    // The packages' file lists from the host's dpkg, read once per host, for the stale-mapping check.
     "hostroot_filelists() {",
     `  hostroot_files=$(dpkg-query -L -- ${pkgs} 2>/dev/null) || :`,
     "  hostroot_files_read=1",
     "}",
-    "hostroot_inspect() {",
-    '  hostroot_state "$1"',
-    '  printf \'::hostroot-state %s %s\\n\' "$1" "$s"',
-    '  [ "$s" = RUNNING ] || return 0',
-    // An unprivileged container (its config maps ids) reports its versions; the host reads its
-    // processes' mappings (see INSIDE_SCRIPT).
+    // Every container's state and init PID read again (the restarts changed them), then one
+    // host-side read of every running container's view (hostInspectScript): no process of a
+    // container's runs, and it can only ever speak about itself.
+    "hostroot_inspect_all() {",
+    "  hostroot_states",
+    "  set --",
+    "  for n in $hostroot_names; do",
+    '    hostroot_state "$n"',
+    '    printf \'::hostroot-state %s %s\\n\' "$n" "$s"',
+    '    [ "$s" = RUNNING ] || continue',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
+    '    case $hostroot_pids in *" $n:"[0-9]*) p=${hostroot_pids#*" $n:"}; p=${p%% *} ;; *) p=- ;; esac',
+    '    set -- "$@" "$n" "$p"',
+    "  done",
+    '  [ "$#" -gt 0 ] || return 0',
     '  [ -n "$hostroot_files_read" ] || hostroot_filelists',
-    `  if grep -q '^lxc.idmap' "$hostroot_lxc/$1/config" 2>/dev/null; then`,
-    `    { lxc-attach -n "$1" ${seesOnly} </dev/null 2>/dev/null; hostroot_maps "$1"; } | ${prefix}`,
-    "    return 0",
-    "  fi",
-    `  lxc-attach -n "$1" ${afterName} 2>/dev/null <<HOSTROOT_FILES | ${prefix}`,
-    "$hostroot_files",
-    "HOSTROOT_FILES",
-    "}",
-    // The container's processes: every /proc/PID in its init's PID namespace (one find), on the host.
-    "hostroot_maps() {",
-    '  p=$(lxc-info -n "$1" -P "$hostroot_lxc" -p -H 2>/dev/null) || p=',
-    "  case $p in '' | *[!0-9]*) p=x ;; esac",
-    '  ns=$(readlink "/proc/$p/ns/pid" 2>/dev/null) || ns=',
-    // No PID namespace to read: the mappings are unknown, never clean.
-    "  case $ns in 'pid:['*[0-9]']') ;; *) printf 'stale 0\\nunknown 1\\nend\\n'; return 0 ;; esac",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
-    "  ns=${ns#pid:[}",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a JS template
-    "  ns=${ns%]}",
-    `  procs=$(find /proc/[0-9]*/ns -maxdepth 1 -name pid -lname "pid:\\[$ns\\]" 2>/dev/null | sed 's|/ns/pid$||')`,
-    `  HOSTROOT_PART=maps HOSTROOT_PROCS=$procs HOSTROOT_STRIP="$hostroot_lxc/$1/rootfs" sh -c ${quoteArg(INSIDE_SCRIPT)} hostroot-inspect ${pkgs} 2>/dev/null <<HOSTROOT_FILES`,
+    `  perl -e ${inspect} "$hostroot_lxc" ${packages.length} ${pkgs} "$@" 2>/dev/null <<HOSTROOT_FILES`,
     "$hostroot_files",
     "HOSTROOT_FILES",
     "}",

@@ -1,5 +1,7 @@
 /**
- * Runs inside a container (via lxc-attach, as `sh -c INSIDE_SCRIPT NAME PKG...`), read-only, and
+ * The unattended hook's report from inside a container (upgrade-hosts and affected read the same
+ * report from the host instead, for every container at once: see hostInspectScript; the lines
+ * are the same). Runs inside a container (via lxc-attach, as `sh -c INSIDE_SCRIPT NAME PKG...`), read-only, and
  * writes nothing (a temp file would land in the delta). For each package, the version the
  * container's own dpkg database reports (`sees PKG VERSION`, `-` when not installed: a delta that
  * shadows /var/lib/dpkg shows here), all from one dpkg-query. The packages' file lists arrive on

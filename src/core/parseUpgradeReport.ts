@@ -135,14 +135,7 @@ export function parseUpgradeReport(input: UpgradeReportInput): HostResult {
   const pin = Object.keys(input.versions ?? {}).length > 0 ? [UPGRADE_STEPS.pin] : [];
   const hostIds = input.dryRun
     ? [UPGRADE_STEPS.resolve, ...pin, UPGRADE_STEPS.simulate]
-    : [
-        UPGRADE_STEPS.resolve,
-        UPGRADE_STEPS.update,
-        ...pin,
-        UPGRADE_STEPS.simulate,
-        UPGRADE_STEPS.install,
-        UPGRADE_STEPS.hostRoot,
-      ];
+    : [UPGRADE_STEPS.resolve, UPGRADE_STEPS.update, ...pin, UPGRADE_STEPS.install, UPGRADE_STEPS.hostRoot];
   const skipped = new Set(
     stdout
       .split("\n")

@@ -1,3 +1,5 @@
+import { quoteArg } from "./shellQuote.js";
+
 /**
  * `hostroot_shadows PKG`: for the package's files (its file list from the host's dpkg) and each
  * hostroot container in `$hostroot_names`, prints `::hostroot-shadow NAME PKG KIND PATH` for
@@ -7,13 +9,14 @@
  * get the host's fix for that file. Its own copy of dpkg's database (`/var/lib/dpkg/status` or the
  * package's file list) is reported as a `file` too. A conffile the container changed is KIND
  * `conffile`: its own configuration, not a missed fix. Read from the host, so a container cannot
- * hide it.
+ * hide it. `hostroot_shadows PKG LIST` takes the package's file list as given instead of asking
+ * dpkg again.
  */
 export const SHADOW_FUNCTION = `hostroot_shadows() {
   p=$1
   nl='
 '
-  files=$nl$(dpkg-query -L -- "$p" 2>/dev/null)$nl
+  if [ "$#" -ge 2 ]; then files=$nl$2$nl; else files=$nl$(dpkg-query -L -- "$p" 2>/dev/null)$nl; fi
   conf=$nl$(dpkg-query -W -f='\${Conffiles}\\n' -- "$p" 2>/dev/null | sed -n 's/^ \\(\\/[^ ]*\\) .*/\\1/p')$nl
   for n in $hostroot_names; do
     d=$hostroot_lxc/$n/delta0
@@ -42,6 +45,17 @@ $files
 HOSTROOT_EOF
   done
 }`;
+
+/**
+ * The shadow scan of each package, in the host script after the containers' inspection: with one
+ * package, its file list is the one the inspection read (`hostroot_filelists`, read here if no
+ * container ran), so dpkg is not asked twice.
+ */
+export function shadowCalls(packages: readonly string[]): string {
+  const pkgs = packages.map(quoteArg).join(" ");
+  if (packages.length !== 1) return `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
+  return `[ -n "$hostroot_files_read" ] || hostroot_filelists\nhostroot_shadows ${pkgs} "$hostroot_files"`;
+}
 
 /** One file of a package a container's delta shadows, as the host saw it. */
 export interface Shadow {

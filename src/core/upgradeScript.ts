@@ -5,7 +5,7 @@ import { DEBIAN_PACKAGE } from "./debianPackage.js";
 import type { Definition } from "./definitionSchema.js";
 import { hostRootCommand, MOUNT_SOURCES_SCRIPT } from "./hostCommands.js";
 import { lockedHostScript } from "./lockedHostScript.js";
-import { SHADOW_FUNCTION } from "./shadowScan.js";
+import { SHADOW_FUNCTION, shadowCalls } from "./shadowScan.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
 import { PACKAGE_VERSION } from "./slashCommands.js";
 
@@ -75,7 +75,9 @@ hostroot_versions() {
  * `$hostroot_args` (a form apt resolves by exact name, never as an action; regex and glob
  * fallbacks are off with APT::Cmd::Pattern-Only). Prints the `resolve` step's markers itself
  * (it sets a variable, so it cannot run in hostroot_step's subshell); any name not installed
- * fails the step with the reason, before anything on the host changed.
+ * fails the step with the reason, before anything on the host changed. The same dpkg-query gives
+ * each package's version before the upgrade (`::hostroot-pkg before PKG VERSION`, `-` when not
+ * installed): no separate query for it.
  */
 const RESOLVE_FUNCTION = `hostroot_resolve() {
   printf '::hostroot-step ${UPGRADE_STEPS.resolve} begin -\\n'
@@ -83,15 +85,18 @@ const RESOLVE_FUNCTION = `hostroot_resolve() {
   hostroot_bad=
   for p in "$@"; do
     found=
-    out=$(dpkg-query -W -f='\${db:Status-Status}|\${Package}|\${Architecture}\\n' -- "$p" 2>/dev/null) || out=
-    while IFS='|' read -r st name arch; do
+    before=-
+    out=$(dpkg-query -W -f='\${db:Status-Status}|\${Package}|\${Architecture}|\${Version}\\n' -- "$p" 2>/dev/null) || out=
+    while IFS='|' read -r st name arch ver; do
       [ "$name" = "$p" ] && [ "$st" = installed ] || continue
+      [ "$before" != - ] || [ -z "$ver" ] || before=$ver
       case $arch in '' | -* | *- | *[!a-z0-9-]*) continue ;; esac
       hostroot_args="$hostroot_args $p:$arch"
       found=1
     done <<HOSTROOT_EOF
 $out
 HOSTROOT_EOF
+    printf '::hostroot-pkg before %s %s\\n' "$p" "$before"
     if [ -z "$found" ]; then
       hostroot_bad=1
       printf '::hostroot-out ${UPGRADE_STEPS.resolve} E: %s is not an installed package on this host (dpkg-query -W -- %s)\\n' "$p" "$p"
@@ -111,6 +116,30 @@ printf '%s\n' "$o"
 [ "$rc" -eq 0 ] || exit "$rc"
 r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
 [ -z "$r" ] || { printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)\n' "$r"; exit 1; }`;
+
+/**
+ * `hostroot_install APT-ARGV...`: the real install, run with `--no-remove`, which makes apt refuse
+ * (before it downloads or runs dpkg) any run that would remove a package; apt then names them
+ * under "will be REMOVED". That refusal is reported as the simulation used to report it: `E: apt
+ * would remove NAMES (...; nothing was changed)`, in place of apt's own line, which names none. A
+ * function, run in the step's subshell: no separate simulation run of apt per host.
+ */
+const INSTALL_FUNCTION = String.raw`hostroot_install() {
+  o=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq 0 ]; then printf '%s
+' "$o"; return 0; fi
+  case $o in *'remove is disabled'*) ;; *) printf '%s
+' "$o"; return "$rc" ;; esac
+  printf '%s
+' "$o" | grep -v '^E: Packages need to be removed but remove is disabled'
+  r=$(printf '%s
+' "$o" | sed -n '/^The following packages will be REMOVED:/,/^[^ ]/s/^  *//p' | tr -s ' 
+' '  ')
+  printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)
+' "$r"
+  return 1
+}`;
 
 /** apt's own lines naming a version change, turned into `::hostroot-pkg` markers (apt output is the host's). */
 const SIM_SED = String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`;
@@ -231,9 +260,10 @@ const UPGRADE_ONLY = [
 /**
  * ONE sh script per host for `upgrade-hosts`, under the host lock: versions before; each name
  * resolved to exactly one installed package (else the host fails, unchanged); `apt-get update`;
- * a simulation that fails the host when apt would remove anything; `apt-get install
- * --only-upgrade --no-remove --no-install-recommends -y` (non-interactive, bounded dpkg-lock
- * wait); versions after; then every hostroot container on the host (a dir with hostroot.json)
+ * `apt-get install --only-upgrade --no-remove --no-install-recommends -y` (non-interactive,
+ * bounded dpkg-lock wait), which fails the host, unchanged, naming them, when apt would remove
+ * anything (see INSTALL_FUNCTION: apt checks before it changes anything, so no separate
+ * simulation run); versions after; then every hostroot container on the host (a dir with hostroot.json)
  * gets a full stop and start (not `lxc-stop -r`: the overlay must be remounted over the new
  * lower tree), its service and health check when its definition is known, and is inspected
  * from inside; last, which of the packages' files each delta shadows (read on the host). A
@@ -278,13 +308,11 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     PIN_FUNCTION,
     inspectFunctions(lxc, packages),
     SHADOW_FUNCTION,
-    'hostroot_inspect_all() { for n in $hostroot_names; do hostroot_inspect "$n"; done; }',
     "hostroot_names=$(hostroot_containers)",
     "for n in $hostroot_names; do printf '::hostroot-container %s\\n' \"$n\"; done",
     "hostroot_statefiles",
-    `hostroot_versions before ${pkgs}`,
   ];
-  const shadows = `for p in ${pkgs}; do hostroot_shadows "$p"; done`;
+  const shadows = shadowCalls(packages);
   if (dryRun) {
     // Lists go to the temp dir: the host's own lists, caches and dpkg state stay as they were.
     const opts = [
@@ -320,16 +348,15 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     ];
   });
   const unchanged = `{ hostroot_versions after ${pkgs}; hostroot_inspect_all; exit 1; }`;
-  const simulate = ["sh", "-c", NO_REMOVE_CHECK, "sh", ...aptArgv(lockWait, ["-s", ...UPGRADE_ONLY])];
   const downgrade = options.allowDowngrade === true && pins.length > 0 ? ["--allow-downgrades"] : [];
   const install = aptArgv(lockWait, [...UPGRADE_ONLY, "--no-remove", ...downgrade, "-y"]);
   lines.push(
     `hostroot_resolve ${pkgs} || ${unchanged}`,
     `hostroot_step ${UPGRADE_STEPS.update} ${shellQuote(aptArgv(lockWait, ["update"]))} || ${unchanged}`,
     ...pinCheck("''", unchanged),
+    INSTALL_FUNCTION,
     // Resolved names are [a-z0-9+.:-] only: unquoted, they split into words and never glob.
-    `hostroot_step ${UPGRADE_STEPS.simulate} ${shellQuote(simulate)} $hostroot_args || ${unchanged}`,
-    `hostroot_step ${UPGRADE_STEPS.install} ${shellQuote(install)} $hostroot_args || ${unchanged}`,
+    `hostroot_step ${UPGRADE_STEPS.install} hostroot_install ${shellQuote(install)} $hostroot_args || ${unchanged}`,
     `sed -n ${quoteArg(UNPACK_SED)} "$hostroot_tmp/out"`,
     `hostroot_versions after ${pkgs}`,
     `hostroot_step ${UPGRADE_STEPS.hostRoot} ${shellQuote(hostRootCommand(paths.hostRootfs))} || { hostroot_inspect_all; exit 1; }`,

@@ -103,7 +103,7 @@ export function upgradeAnswer(pkg: string, containers: string[], failStep?: stri
   const lines = [
     "::hostroot-lock acquired",
     `::hostroot-pkg before ${pkg} 1.0`,
-    ...["resolve", "apt-update", "apt-simulate", "apt-install", "host-root"].flatMap(step),
+    ...["resolve", "apt-update", "apt-install", "host-root"].flatMap(step),
   ];
   for (const c of containers)
     lines.push(

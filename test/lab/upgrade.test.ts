@@ -173,7 +173,6 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
     expect(r.hosts[1]?.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
       "resolve:applied",
       "apt-update:applied",
-      "apt-simulate:applied",
       "apt-install:applied",
       "host-root:applied",
       ...["web-b", "web-shadow"].flatMap((n) => [

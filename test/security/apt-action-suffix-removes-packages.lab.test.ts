@@ -123,6 +123,7 @@ describe.skipIf(labSkipReason !== undefined).sequential("attack: apt action suff
   }, 120_000);
 
   it("an upgrade that would make apt remove another package fails before changing anything", async () => {
+    const status = await lab.sh("h1", ["stat", "-c", "%Y %s", "/var/lib/dpkg/status"]);
     // demo-libfoo 1.5 conflicts with demo-libfoo++: installing it means removing that package.
     const published = await publishDemoPackage("1.5", {
       stateDir: lab.stateDir,
@@ -136,16 +137,19 @@ describe.skipIf(labSkipReason !== undefined).sequential("attack: apt action suff
     if (out.kind !== "done") throw new Error(out.message);
     const h1 = out.result.hosts[0];
     expect(h1?.outcome).toBe("failed");
+    // apt itself refuses (--no-remove) before it downloads or runs dpkg; the refusal names them.
     expect(h1?.error).toBe(
-      `simulate apt-get install --only-upgrade demo-libfoo (refused if it would remove a package) failed (exit 1): E: apt would remove ${DEMO_PLUS_PACKAGE} (an upgrade never removes a package; nothing was changed)`,
+      `apt-get install --only-upgrade --no-remove -y demo-libfoo failed (exit 1): E: apt would remove ${DEMO_PLUS_PACKAGE} (an upgrade never removes a package; nothing was changed)`,
     );
     expect(h1?.steps.map((s) => `${s.id}:${s.status}`).slice(0, 4)).toEqual([
       "resolve:applied",
       "apt-update:applied",
-      "apt-simulate:failed",
-      "apt-install:not-run",
+      "apt-install:failed",
+      "host-root:not-run",
     ]);
+    expect(h1?.containers?.map((c) => c.state)).toEqual(["running"]);
     expect(await installed(DEMO_PLUS_PACKAGE)).toBe("installed");
     expect(await version("demo-libfoo")).toBe("1.0");
+    expect(await lab.sh("h1", ["stat", "-c", "%Y %s", "/var/lib/dpkg/status"])).toBe(status);
   }, 120_000);
 });

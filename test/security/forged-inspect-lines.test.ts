@@ -1,40 +1,57 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { INSIDE_LINE_BYTES, inspectFunctions, parseInspectMarkers } from "../../src/core/containerInspect.js";
 import { parseUpgradeReport } from "../../src/core/parseUpgradeReport.js";
 
-// Attack: a container owns its /bin/sh (its delta can replace it), so what the inside report
-// prints is the container's choice: control characters that rewrite a terminal line or hide
-// text, a line megabytes long, thousands of lines, and lines after its `end` claiming another
-// version. The host's hostroot_inspect (run here for real, with stand-ins for lxc-ls and
-// lxc-attach) must strip, cap and mark all of it, and a marked report must fail the host.
+// Attack: a container owns what the host reads of it — its dpkg database (its delta can replace
+// /var/lib/dpkg/status), its processes' names, how many processes it runs — so what its report
+// says is the container's choice: control characters that rewrite a terminal line or hide text,
+// a version megabytes long, a name with escape sequences, hundreds of processes whose mappings
+// cannot be read. The host's hostroot_inspect_all (run here for real: the host's perl over a
+// stand-in /proc, with a stand-in for lxc-ls) must strip, cap and mark all of it, and a marked
+// report must fail the host.
 
 const dir = mkdtempSync(join(tmpdir(), "hostroot-forged-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hostile = [
-  "sees demo-libfoo 1.1\r::hostroot-state web-b RUNNING",
-  "\u001b[2K\u001b[1Gsees demo-libfoo 1.1",
-  "stale 0",
-  "unknown 0",
-  "end",
-  "sees demo-libfoo 1.1",
-  `sees demo-libfoo ${"9".repeat(5000)}`,
-  ...Array.from({ length: 400 }, (_, i) => `filler ${i}`),
+const status = [
+  "Package: demo-libfoo",
+  "Status: install ok installed",
+  "Version: 1.1\r::hostroot-state web-b RUNNING",
+  "",
+  "Package: demo-libbar",
+  "Status: install ok installed",
+  `Version: ${"9".repeat(5000)}`,
+  "",
 ].join("\n");
 
 function runInspect(): string {
-  writeFileSync(join(dir, "report"), `${hostile}\n`);
-  writeFileSync(join(dir, "lxc-ls"), '#!/bin/sh\necho "NAME  STATE"\necho "web   RUNNING"\n');
-  writeFileSync(join(dir, "lxc-attach"), `#!/bin/sh\ncat ${JSON.stringify(join(dir, "report"))}\n`);
+  const proc = join(dir, "proc");
+  const root = join(dir, "rootfs");
+  mkdirSync(join(root, "var/lib/dpkg"), { recursive: true });
+  writeFileSync(join(root, "var/lib/dpkg/status"), status);
+  // The container's init (PID 1 of its namespace) and 400 more processes, none of whose
+  // mappings can be followed, each named with escape sequences.
+  for (let pid = 1000; pid <= 1400; pid++) {
+    const p = join(proc, String(pid));
+    mkdirSync(join(p, "ns"), { recursive: true });
+    mkdirSync(join(p, "map_files"));
+    symlinkSync("pid:[4026999999]", join(p, "ns/pid"));
+    symlinkSync(join(dir, "gone"), join(p, "map_files/7f00-7f01"));
+    writeFileSync(join(p, "comm"), "\u001b[2K\u001b[1Gsshd\n");
+    writeFileSync(join(p, "status"), `Name:\tx\nNSpid:\t${pid}\t${pid - 999}\n`);
+    if (pid === 1000) symlinkSync(root, join(p, "root"));
+  }
+  writeFileSync(join(dir, "lxc-ls"), '#!/bin/sh\necho "NAME  STATE  PID"\necho "web   RUNNING 1000"\n');
   chmodSync(join(dir, "lxc-ls"), 0o755);
-  chmodSync(join(dir, "lxc-attach"), 0o755);
-  const script = `${inspectFunctions("/var/lib/lxc", ["demo-libfoo"])}\nhostroot_inspect web\n`;
+  mkdirSync(join(dir, "lxc/web"), { recursive: true });
+  writeFileSync(join(dir, "lxc/web/hostroot.json"), "{}");
+  const script = `${inspectFunctions(join(dir, "lxc"), ["demo-libfoo", "demo-libbar"])}\nhostroot_names=$(hostroot_containers)\nhostroot_inspect_all\n`;
   const r = spawnSync("sh", ["-c", script], {
-    env: { PATH: `${dir}:/usr/bin:/bin`, LC_ALL: "C" },
+    env: { PATH: `${dir}:/usr/bin:/bin`, LC_ALL: "C", HOSTROOT_PROC: proc },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -56,7 +73,7 @@ describe("attack: a container forges or floods its inside report", () => {
     expect(lines.length).toBeLessThan(220);
   });
 
-  it("the report is marked cut and believed only up to its end: the host fails", () => {
+  it("the report is marked cut, hostile versions are no versions: the host fails", () => {
     const inside = parseInspectMarkers(stdout).inside.get("web");
     expect(inside?.cut).toBe(true);
     expect(inside?.complete).toBe(false);
@@ -64,7 +81,7 @@ describe("attack: a container forges or floods its inside report", () => {
     const out = [
       "::hostroot-container web",
       "::hostroot-pkg before demo-libfoo 1.0",
-      ...["resolve", "apt-update", "apt-simulate", "apt-install"].flatMap(ok),
+      ...["resolve", "apt-update", "apt-install"].flatMap(ok),
       "::hostroot-pkg after demo-libfoo 1.1",
       ...["host-root", "web.stop", "web.start"].flatMap(ok),
       stdout,
@@ -81,7 +98,8 @@ describe("attack: a container forges or floods its inside report", () => {
     });
     expect(r.outcome).toBe("failed");
     expect(r.error).toMatch(/^containers failed: web \(its report from inside was cut, /);
-    // Nothing after its `end` was believed, and the smuggled lines matched no field.
-    expect(r.containers?.[0]?.sees).toEqual({});
+    // A version outside dpkg's alphabet (a smuggled marker, 5000 digits) is no version at all.
+    expect(r.containers?.[0]?.sees).toEqual({ "demo-libfoo": "?", "demo-libbar": "?" });
+    expect(r.error).toContain("sees demo-libfoo ?, the host has 1.1");
   });
 });

@@ -21,7 +21,7 @@ const config = configSchema.parse({
 const clean = [
   "::hostroot-lock acquired",
   "::hostroot-pkg before libc6 1",
-  ...["resolve", "apt-update", "apt-simulate", "apt-install", "host-root"].flatMap((id) => [
+  ...["resolve", "apt-update", "apt-install", "host-root"].flatMap((id) => [
     `::hostroot-step ${id} begin -`,
     `::hostroot-step ${id} ok 0`,
   ]),
