@@ -1,16 +1,8 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import type { Command } from "commander";
-import { operationLimitsFromEnv } from "../github/operationLimitsFromEnv.js";
-import { poolExecutor } from "../github/poolExecutor.js";
-import { loadServerConfig } from "../github/serverConfig.js";
-import { GITLAB_CONFIG_PATH } from "../gitlab/gitlabApi.js";
 import { NotInGitlabJob } from "../gitlab/gitlabCiEnv.js";
-import { gitlabDeployJob } from "../gitlab/gitlabDeployJob.js";
-import { gitlabMergeRequestJob } from "../gitlab/gitlabMergeRequestJob.js";
-import { gitlabServerEnv } from "../gitlab/gitlabServerEnv.js";
-import { GITLAB_WEBHOOK_PATH } from "../gitlab/gitlabWebhookHandler.js";
-import { registerGitlab } from "../gitlab/registerGitlab.js";
+import { GITLAB_CONFIG_PATH, GITLAB_WEBHOOK_PATH } from "../gitlab/gitlabPaths.js";
 import { type CliIo, EXIT } from "./cliIo.js";
 
 /**
@@ -18,6 +10,8 @@ import { type CliIo, EXIT } from "./cliIo.js";
  * component (templates/hostroot.yml), reading the job's `CI_*` variables. Outside a GitLab job
  * they exit 2 naming the missing variable. `hostroot gitlab serve`: the note-command webhook alone,
  * for a GitLab-only setup (no GitHub App), with the same variables and server config as `npm start`.
+ * Their modules (the GitLab client, the server) load when one of them runs: every other command
+ * starts without them.
  */
 export function registerGitlabCommands(program: Command, io: CliIo, result: { code: number }): void {
   const gitlab = program.command("gitlab").description("the jobs of the GitLab CI/CD component");
@@ -39,8 +33,8 @@ export function registerGitlabCommands(program: Command, io: CliIo, result: { co
     .option("--codequality <file>", "where to write the Code Quality report", "gl-code-quality-report.json")
     .option("--junit <file>", "where to write the JUnit report", "hostroot-junit.xml")
     .action((opts: { config: string; codequality: string; junit: string }) =>
-      run(() =>
-        gitlabMergeRequestJob({
+      run(async () =>
+        (await import("../gitlab/gitlabMergeRequestJob.js")).gitlabMergeRequestJob({
           root: path.resolve(io.cwd),
           ...opts,
           env: io.env,
@@ -54,8 +48,8 @@ export function registerGitlabCommands(program: Command, io: CliIo, result: { co
     .option("-c, --config <file>", "pool and policy file", GITLAB_CONFIG_PATH)
     .option("--dry-run", "plan and report without changing a host")
     .action((opts: { config: string; dryRun?: boolean }) =>
-      run(() =>
-        gitlabDeployJob({
+      run(async () =>
+        (await import("../gitlab/gitlabDeployJob.js")).gitlabDeployJob({
           root: path.resolve(io.cwd),
           config: opts.config,
           env: io.env,
@@ -73,6 +67,19 @@ export function registerGitlabCommands(program: Command, io: CliIo, result: { co
     .option("--host <host>", "address to listen on", io.env.HOST ?? "0.0.0.0")
     .action((opts: { port: string; host: string }) =>
       run(async () => {
+        const [
+          { operationLimitsFromEnv },
+          { poolExecutor },
+          { loadServerConfig },
+          { gitlabServerEnv },
+          { registerGitlab },
+        ] = await Promise.all([
+          import("../github/operationLimitsFromEnv.js"),
+          import("../github/poolExecutor.js"),
+          import("../github/serverConfig.js"),
+          import("../gitlab/gitlabServerEnv.js"),
+          import("../gitlab/registerGitlab.js"),
+        ]);
         let settings: ReturnType<typeof gitlabServerEnv>;
         let server: ReturnType<typeof loadServerConfig>;
         let limits: ReturnType<typeof operationLimitsFromEnv>;

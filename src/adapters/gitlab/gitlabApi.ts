@@ -1,10 +1,10 @@
 import { Gitlab } from "@gitbeaker/rest";
+import { GITLAB_CONFIG_PATH } from "./gitlabPaths.js";
 
 /** A GitLab REST client (`@gitbeaker/rest`): fetch underneath, retries on 429 and 502. */
 export type GitlabApi = InstanceType<typeof Gitlab>;
 
-/** Where the ops-owned pool and policy live in a GitLab project; read from the default branch only. */
-export const GITLAB_CONFIG_PATH = ".gitlab/hostroot.yml";
+export { GITLAB_CONFIG_PATH };
 
 /**
  * GitLab's limit on a note's body: 1,000,000 characters (`Note::MAX_NOTE_LENGTH`). Counting UTF-16

@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { GitlabCommandOptions } from "./gitlabOptions.js";
+import { GITLAB_WEBHOOK_PATH } from "./gitlabPaths.js";
 import { onGitlabNote } from "./onGitlabNote.js";
 
-/** Where GitLab delivers its webhooks in the `npm start` process (beside `/api/github/webhooks`). */
-export const GITLAB_WEBHOOK_PATH = "/api/gitlab/webhooks";
+export { GITLAB_WEBHOOK_PATH };
+
 /** GitLab's hook payloads are small; anything larger is not one. */
 const MAX_BODY = 5 * 1024 * 1024;
 
