@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { reachesHosts } from "../../core/slashCommands.js";
 import type { CommandPorts } from "../../ports/commandPorts.js";
 import type { VcsClient } from "../../ports/vcsClient.js";
+import { defaultBranchSources } from "../../workflows/defaultBranchSources.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import { validateSources } from "../../workflows/validateSources.js";
 import { appAccess } from "./appAccess.js";
@@ -69,12 +70,7 @@ export function githubCommandPorts(
         parseConfig,
         maxFiles,
       });
-      return {
-        commit,
-        ...(outcome.config ? { config: outcome.config.value } : {}),
-        definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
-        errors: outcome.diagnostics.filter((d) => d.severity === "error").length,
-      };
+      return defaultBranchSources(commit, outcome);
     },
     ...(issue.pull_request
       ? {

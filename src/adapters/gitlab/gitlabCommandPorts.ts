@@ -4,6 +4,7 @@ import { GITLAB_PREFIX } from "../../core/repositoryGlob.js";
 import { reachesHosts } from "../../core/slashCommands.js";
 import type { CodeHost } from "../../ports/codeHost.js";
 import type { CommandPorts } from "../../ports/commandPorts.js";
+import { defaultBranchSources } from "../../workflows/defaultBranchSources.js";
 import { readConfigSource } from "../../workflows/readConfigSource.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import type { ConfigParser } from "../../workflows/validateSources.js";
@@ -71,12 +72,7 @@ export function gitlabCommandPorts(
         parseConfig,
         maxFiles,
       });
-      return {
-        commit,
-        ...(outcome.config ? { config: outcome.config.value } : {}),
-        definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
-        errors: outcome.diagnostics.filter((d) => d.severity === "error").length,
-      };
+      return defaultBranchSources(commit, outcome);
     },
     ...(mergeRequest
       ? {

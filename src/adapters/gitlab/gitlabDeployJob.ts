@@ -5,6 +5,7 @@ import { gitlabOwner } from "../../core/owner.js";
 import { parseConfig } from "../../core/parseConfig.js";
 import type { AuditEntry } from "../../ports/auditEntry.js";
 import type { SourceReader } from "../../ports/sourceReader.js";
+import { defaultBranchSources } from "../../workflows/defaultBranchSources.js";
 import { deployOnMerge } from "../../workflows/deployOnMerge.js";
 import { OperationRegistry } from "../../workflows/operationRegistry.js";
 import { readConfigSource } from "../../workflows/readConfigSource.js";
@@ -96,12 +97,7 @@ export async function gitlabDeployJob(options: DeployJobOptions): Promise<number
         // The job log is where a GitLab user looks: every finding, at its file and line.
         if (outcome.diagnostics.length > 0)
           log(formatDiagnosticsText(outcome.diagnostics, outcome.checked.length));
-        return {
-          commit,
-          ...(outcome.config ? { config: outcome.config.value } : {}),
-          definitions: outcome.definitions.map((d) => ({ file: d.file, definition: d.value })),
-          errors: outcome.diagnostics.filter((d) => d.severity === "error").length,
-        };
+        return defaultBranchSources(commit, outcome);
       },
       executor: (config) => executorFor({ key }, config.policy.rollout, env),
       async report(markdown) {
