@@ -1,8 +1,8 @@
 import type { SourceReader } from "../../ports/sourceReader.js";
+import { type ListedTree, listedTreeReader } from "../shared/listedTreeReader.js";
 import type { BlobStore } from "./blobStore.js";
 import type { GithubOctokit, GithubRepo } from "./githubRepo.js";
 
-const DEFINITION_FILE = /\.ya?ml$/;
 /** Git file modes of regular files; symlinks (120000) and submodules are not read, as on disk. */
 const REGULAR_FILE = new Set(["100644", "100755"]);
 /** Git's file mode of a symbolic link: reported by validation, never read. */
@@ -11,13 +11,6 @@ const SYMLINK = "120000";
 interface TreeEntry {
   sha: string;
   size?: number;
-}
-
-/** One listing of a commit's tree: regular files by path, and the directories and symlinks. */
-interface Tree {
-  files: Map<string, TreeEntry>;
-  dirs: Set<string>;
-  links: Set<string>;
 }
 
 /**
@@ -31,40 +24,17 @@ export function githubSourceReader(
   ref: string,
   blobs: BlobStore,
 ): SourceReader {
-  let tree: Promise<Tree> | undefined;
-  const load = () => {
-    tree ??= fetchTree(octokit, repo, ref);
-    return tree;
-  };
-  return {
-    async listDefinitionFiles(dir) {
-      const { files } = await load();
-      const clean = dir.replace(/\/+$/, "");
-      if (files.has(clean)) return [clean];
-      const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
-      return [...files.keys()].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
-    },
-    async read(path) {
-      const entry = (await load()).files.get(path);
-      return entry === undefined ? undefined : blobs.get(entry.sha, entry.size);
-    },
-    async kind(path) {
-      const { files, dirs, links } = await load();
-      const clean = path.replace(/\/+$/, "");
-      if (clean === "" || clean === "." || dirs.has(clean)) return "dir";
-      if (links.has(clean)) return "symlink";
-      return files.has(clean) ? "file" : "missing";
-    },
-    async listDefinitionSymlinks(dir) {
-      const { links } = await load();
-      const clean = dir.replace(/\/+$/, "");
-      const prefix = clean === "" || clean === "." ? "" : `${clean}/`;
-      return [...links].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
-    },
-  };
+  return listedTreeReader(
+    () => fetchTree(octokit, repo, ref),
+    (entry) => blobs.get(entry.sha, entry.size),
+  );
 }
 
-async function fetchTree(octokit: GithubOctokit, repo: GithubRepo, ref: string): Promise<Tree> {
+async function fetchTree(
+  octokit: GithubOctokit,
+  repo: GithubRepo,
+  ref: string,
+): Promise<ListedTree<TreeEntry>> {
   const { data } = await octokit.rest.git.getTree({ ...repo, tree_sha: ref, recursive: "1" });
   // A partial listing would make files silently vanish from validation (and the plan destroy
   // them): refuse to go on instead. GitHub truncates past 100,000 entries or 7 MB.

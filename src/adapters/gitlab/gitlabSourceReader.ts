@@ -1,9 +1,9 @@
 import pLimit from "p-limit";
 import { DEFAULT_YAML_LIMITS } from "../../core/parseYaml.js";
 import type { SourceReader } from "../../ports/sourceReader.js";
+import { type ListedTree, listedTreeReader } from "../shared/listedTreeReader.js";
 import type { GitlabApi } from "./gitlabApi.js";
 
-const DEFINITION_FILE = /\.ya?ml$/;
 /** Git file modes of regular files; symlinks (120000) and submodules are not read, as on disk. */
 const REGULAR_FILE = new Set(["100644", "100755"]);
 const SYMLINK = "120000";
@@ -33,12 +33,6 @@ export function gitlabBlobs(api: GitlabApi, projectId: number, concurrency = 8):
   };
 }
 
-interface Tree {
-  files: Map<string, string>;
-  dirs: Set<string>;
-  links: Set<string>;
-}
-
 /**
  * Reads a project's files at one ref (commit SHA or branch) through GitLab's repository API: one
  * recursive tree listing (paginated) names every file with its blob SHA, then each file read is
@@ -50,43 +44,10 @@ export function gitlabSourceReader(
   ref: string,
   blobs: GitlabBlobs,
 ): SourceReader {
-  let tree: Promise<Tree> | undefined;
-  const load = () => {
-    tree ??= fetchTree(api, projectId, ref);
-    return tree;
-  };
-  const under = (dir: string) => {
-    const clean = dir.replace(/\/+$/, "");
-    return clean === "" || clean === "." ? "" : `${clean}/`;
-  };
-  return {
-    async listDefinitionFiles(dir) {
-      const { files } = await load();
-      const clean = dir.replace(/\/+$/, "");
-      if (files.has(clean)) return [clean];
-      const prefix = under(dir);
-      return [...files.keys()].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
-    },
-    async read(path) {
-      const sha = (await load()).files.get(path);
-      return sha === undefined ? undefined : blobs(sha);
-    },
-    async kind(path) {
-      const { files, dirs, links } = await load();
-      const clean = path.replace(/\/+$/, "");
-      if (clean === "" || clean === "." || dirs.has(clean)) return "dir";
-      if (links.has(clean)) return "symlink";
-      return files.has(clean) ? "file" : "missing";
-    },
-    async listDefinitionSymlinks(dir) {
-      const { links } = await load();
-      const prefix = under(dir);
-      return [...links].filter((p) => p.startsWith(prefix) && DEFINITION_FILE.test(p)).sort();
-    },
-  };
+  return listedTreeReader(() => fetchTree(api, projectId, ref), blobs);
 }
 
-async function fetchTree(api: GitlabApi, projectId: number, ref: string): Promise<Tree> {
+async function fetchTree(api: GitlabApi, projectId: number, ref: string): Promise<ListedTree<string>> {
   const entries = await api.Repositories.allRepositoryTrees(projectId, {
     ref,
     recursive: true,
