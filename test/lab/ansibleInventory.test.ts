@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/adapters/cli/main.js";
+import { runCli } from "../cli/runCli.js";
 import { labSkipReason, startTestLab, type TestLab, takeLabTestLock } from "./labFixture.js";
 
 /** ansible-core's `ansible` command (Debian package `ansible`); the test needs it, as CI installs it. */
@@ -19,22 +19,7 @@ describe
     let lab: TestLab;
     let dir = "";
 
-    const cli = async (...args: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const io = {
-        stdout: (t: string) => {
-          stdout += t;
-        },
-        stderr: (t: string) => {
-          stderr += t;
-        },
-        env: {},
-        cwd: dir,
-      };
-      const code = await main(["node", "hostroot", ...args, "-c", lab.info.configPath], io);
-      return { code, stdout, stderr };
-    };
+    const cli = (...args: string[]) => runCli([...args, "-c", lab.info.configPath], { cwd: dir });
     /** `ansible` as an operator runs it, with no config file or home of this machine in the way. */
     const ansible = (args: string[]) =>
       spawnSync("ansible", args, {

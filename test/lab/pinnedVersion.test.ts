@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/adapters/cli/main.js";
 import { publishDemoPackage } from "../../src/adapters/lab/index.js";
 import { definitionSchema } from "../../src/core/definitionSchema.js";
 import type { OperationResult } from "../../src/core/operationResult.js";
+import { runCli } from "../cli/runCli.js";
 import {
   createContainer,
   inContainer,
@@ -40,32 +40,9 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts PKG=VERSI
   }
 
   async function cli(...args: string[]): Promise<{ code: number; result: OperationResult; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const io = {
-      stdout: (t: string) => {
-        stdout += t;
-      },
-      stderr: (t: string) => {
-        stderr += t;
-      },
-      env: {},
-      cwd: lab.scratchDir,
-    };
-    const code = await main(
-      [
-        "node",
-        "hostroot",
-        "upgrade-hosts",
-        ...args,
-        "--format",
-        "json",
-        "-c",
-        config,
-        "--key",
-        lab.info.privateKeyPath,
-      ],
-      io,
+    const { code, stdout, stderr } = await runCli(
+      ["upgrade-hosts", ...args, "--format", "json", "-c", config, "--key", lab.info.privateKeyPath],
+      { cwd: lab.scratchDir },
     );
     return { code, result: JSON.parse(stdout) as OperationResult, stderr };
   }

@@ -5,6 +5,7 @@ import { main } from "../../src/adapters/cli/main.js";
 import { publishDemoPackage } from "../../src/adapters/lab/index.js";
 import { type Definition, definitionSchema } from "../../src/core/definitionSchema.js";
 import type { OperationResult } from "../../src/core/operationResult.js";
+import { runCli } from "../cli/runCli.js";
 import {
   createContainer,
   inContainer,
@@ -45,25 +46,8 @@ describe.skipIf(labSkipReason !== undefined).sequential("unattended upgrades on 
   const lib = "/usr/lib/x86_64-linux-gnu/libdemofoo.so.1";
   let dir = "";
 
-  const cli = async (...args: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const io = {
-      stdout: (t: string) => {
-        stdout += t;
-      },
-      stderr: (t: string) => {
-        stderr += t;
-      },
-      env: {},
-      cwd: lab.scratchDir,
-    };
-    const code = await main(
-      ["node", "hostroot", ...args, "-c", lab.info.configPath, "--key", lab.info.privateKeyPath],
-      io,
-    );
-    return { code, stdout, stderr };
-  };
+  const cli = (...args: string[]) =>
+    runCli([...args, "-c", lab.info.configPath, "--key", lab.info.privateKeyPath], { cwd: lab.scratchDir });
   /** The init pid of a container: unchanged means it was not restarted. */
   const initPid = async (host: string, name: string) =>
     (await lab.sh(host, ["lxc-info", "-n", name, "-P", "/var/lib/lxc", "-p", "-H"])).trim();

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { main } from "../../src/adapters/cli/main.js";
 import { formatOperationText } from "../../src/adapters/cli/operationText.js";
 import { publishDemoPackage } from "../../src/adapters/lab/index.js";
 import type { Definition } from "../../src/core/definitionSchema.js";
 import { affected } from "../../src/workflows/affected.js";
 import { upgradeHosts } from "../../src/workflows/upgradeHosts.js";
+import { runCli } from "../cli/runCli.js";
 import {
   createContainer,
   holderDefinition,
@@ -261,25 +261,8 @@ describe.skipIf(labSkipReason !== undefined).sequential("upgrade-hosts and affec
           health: d.health,
         }),
       );
-    const cli = async (...args: string[]) => {
-      let stdout = "";
-      let stderr = "";
-      const io = {
-        stdout: (t: string) => {
-          stdout += t;
-        },
-        stderr: (t: string) => {
-          stderr += t;
-        },
-        env: {},
-        cwd: lab.scratchDir,
-      };
-      const code = await main(
-        ["node", "hostroot", ...args, "-c", lab.info.configPath, "--key", lab.info.privateKeyPath],
-        io,
-      );
-      return { code, stdout, stderr };
-    };
+    const cli = (...args: string[]) =>
+      runCli([...args, "-c", lab.info.configPath, "--key", lab.info.privateKeyPath], { cwd: lab.scratchDir });
     const dry = await cli("upgrade-hosts", "demo-libfoo", "--dry-run", "--hosts", "h2", "--definitions", dir);
     expect(dry.stderr).toBe("h2: succeeded  (1 done, 0 failed, 0 running)\n");
     expect(dry.code).toBe(0);
