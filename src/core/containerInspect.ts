@@ -123,7 +123,7 @@ export interface StaleProcess {
   file: string;
 }
 
-/** What one container said about itself (see INSIDE_SCRIPT). */
+/** What one container's report says about it (see hostInspectScript). */
 export interface InsideReport {
   /** Package -> version its dpkg database reports ("-" when not installed). */
   sees: Record<string, string>;
@@ -184,11 +184,20 @@ function insideLine(r: InsideReport, text: string): boolean {
   const map = /^stale-map ([0-9]{1,10}) ([A-Za-z0-9._-]+) (\/.*)$/.exec(text);
   const unknown = /^unknown-map ([0-9]{1,10}) ([A-Za-z0-9._-]+)$/.exec(text);
   const stale = /^stale ([0-9]{1,10})$/.exec(text);
+  const unknownCount = /^unknown ([0-9]{1,10})$/.exec(text);
   if (sees) r.sees[sees[1] as string] = sees[2] as string;
   else if (map) r.stale.push({ pid: Number(map[1]), command: map[2] as string, file: map[3] as string });
   else if (unknown) r.unknown.push(`${unknown[2]} (pid ${unknown[1]})`);
   else if (stale) r.staleMappings = Number(stale[1]);
-  else if (text === "end") {
+  else if (unknownCount) {
+    // The count covers what no `unknown-map` line names (the host could not even tell which
+    // processes are the container's): still unknown, never clean.
+    const unnamed = Number(unknownCount[1]) - r.unknown.length;
+    if (unnamed > 0)
+      r.unknown.push(
+        unnamed === 1 ? "a process it could not name" : `${unnamed} processes it could not name`,
+      );
+  } else if (text === "end") {
     r.complete = r.staleMappings !== undefined;
     return true;
   }
