@@ -6,8 +6,8 @@
  *
  * `perl -e SCRIPT LXCPATH N PKG1..PKGN NAME PID NAME PID ...` (PID: the container's
  * init as LXC names it, host PID), the packages' file lists (the host's) on stdin, read only when
- * some mapping is stale. For each container it prints the lines `INSIDE_SCRIPT` prints,
- * each prefixed `::hostroot-inside NAME ` by this script, in the same words:
+ * some mapping is stale. For each container it prints these lines (once printed by a script run
+ * inside each container), each prefixed `::hostroot-inside NAME ` by this script, in the same words:
  * - `sees PKG VERSION` (`-`: not installed): the container's own dpkg database as the container
  *   sees it — its `/var/lib/dpkg/status` (and dpkg's `updates/` journal) opened through
  *   `/proc/PID/root` with `openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`, so every symlink,

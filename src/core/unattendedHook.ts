@@ -1,11 +1,11 @@
-import { HOST_SCRIPT_PATH, STRIP_CONTROL } from "./containerInspect.js";
+import { HOST_SCRIPT_PATH } from "./containerInspect.js";
 import { assertLxcPath } from "./containerPaths.js";
 import { containerSteps } from "./containerSteps.js";
 import { definitionHash, type Masks } from "./definitionHash.js";
 import type { Definition } from "./definitionSchema.js";
-import { hostRootCommand, lxcAttach, mountSourcesCommand, stopCommand } from "./hostCommands.js";
+import { hostRootCommand, mountSourcesCommand, stopCommand } from "./hostCommands.js";
+import { hostInspectScript } from "./hostInspectScript.js";
 import { LOCK_TIMEOUT_EXIT } from "./hostLock.js";
-import { INSIDE_SCRIPT } from "./insideScript.js";
 import { HOST_LOCK_FILE, lockedHostScript } from "./lockedHostScript.js";
 import { quoteArg, shellQuote } from "./shellQuote.js";
 
@@ -54,8 +54,8 @@ export interface UnattendedHookOptions {
 
 /**
  * The restart part, run under the host lock as `sh -c RESTART hostroot-unattended DIR STARTED
- * PKG...`. For each hostroot container that is running: the container's own report (the same
- * INSIDE_SCRIPT upgrade-hosts reads) on the changed packages; a container whose processes map a
+ * PKG...`. For each hostroot container that is running: its report read from the host (the same
+ * hostInspectScript upgrade-hosts runs) on the changed packages; a container whose processes map a
  * replaced file of them, or whose mappings cannot be read (fail closed), is restarted as
  * upgrade-hosts does — mount sources checked, full stop, start, service, health — when its state
  * file carries a definition hash the hook knows; then read again. Prints one JSON journal line.
@@ -63,9 +63,10 @@ export interface UnattendedHookOptions {
 function restartScript(o: UnattendedHookOptions): string {
   const lxc = assertLxcPath(o.lxcPath);
   const limit = String(o.stepTimeoutSeconds);
-  const attach = shellQuote(
-    lxcAttach("x", lxc, ["/bin/sh", "-c", INSIDE_SCRIPT, "hostroot-inspect"]).slice(3),
-  );
+  // The same host-side read upgrade-hosts makes (one perl on the host; nothing of the container
+  // runs), so an unprivileged container's mappings are read too, and its report cannot be forged
+  // by its own binaries.
+  const inspect = quoteArg(hostInspectScript(400, 512));
   const [sh, dashC, stopText, stopName] = stopCommand("x", lxc, false) as [string, string, string, string];
   // Per known definition: its hash (a container deployed from another version is left alone) and
   // whether it has a health check; then its service and health steps, as upgrade-hosts runs them.
@@ -101,8 +102,8 @@ hostroot_run() {
   failed_step=$id
   return 1
 }
-# The changed packages' file lists, from the host's dpkg, read once: INSIDE_SCRIPT reads them on
-# its stdin when some mapping is stale (the container never runs dpkg-query -L itself).
+# The changed packages' file lists, from the host's dpkg, read once: the host-side read takes
+# them on its stdin when some mapping is stale.
 hostroot_files=
 hostroot_files_read=
 hostroot_inspect() {
@@ -112,7 +113,9 @@ hostroot_inspect() {
     hostroot_files=$(dpkg-query -L -- "$@" 2>/dev/null) || :
     hostroot_files_read=1
   fi
-  lxc-attach -n "$hostroot_n" ${attach} "$@" 2>/dev/null <<HOSTROOT_FILES | ${STRIP_CONTROL} | head -n 400 | cut -b 1-512
+  hostroot_p=$(lxc-info -n "$hostroot_n" -P "$lxc" -p -H 2>/dev/null) || hostroot_p=
+  case $hostroot_p in '' | *[!0-9]*) hostroot_p=- ;; esac
+  perl -e ${inspect} "$lxc" "$#" "$@" "$hostroot_n" "$hostroot_p" 2>/dev/null <<HOSTROOT_FILES | sed -n "s/^::hostroot-inside $hostroot_n //p"
 $hostroot_files
 HOSTROOT_FILES
 }
