@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to build/ by `npm run build` (run by `npm ci` through `prepare`).
-import { main } from "../build/adapters/cli/main.js";
+// Thin launcher: the CLI is bundled into build/cli/ by `npm run build` (run by `npm ci` through
+// `prepare`; see scripts/bundle-cli.mjs) and loaded with its code cache (see loadCli.js).
+import { loadCli } from "./loadCli.js";
 
 // `hostroot ... | head` closes the pipe early; that is the reader's choice, not an error.
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw error;
 });
-process.exitCode = await main(process.argv);
+process.exitCode = await loadCli().main(process.argv);

@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { englishOnlyZod, esmBanner } from "./bundleOptions.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const at = process.argv.indexOf("--outdir");
@@ -39,23 +40,14 @@ const result = await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  // ESM output: CommonJS dependencies (ssh2) still call require() and read __dirname.
-  banner: {
-    js: [
-      'import { createRequire as __hostrootRequire } from "node:module";',
-      'import { fileURLToPath as __hostrootPath } from "node:url";',
-      "const require = __hostrootRequire(import.meta.url);",
-      "const __filename = __hostrootPath(import.meta.url);",
-      'const __dirname = __hostrootPath(new URL(".", import.meta.url));',
-    ].join("\n"),
-  },
+  banner: { js: esmBanner },
   // ssh2's optional native parts: without them it uses its pure-JavaScript crypto.
   external: ["*.node", "cpu-features"],
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: "none",
   charset: "utf8",
-  plugins: [noHttpClient],
+  plugins: [noHttpClient, englishOnlyZod],
   metafile: true,
   logLevel: "warning",
 });

@@ -32,6 +32,12 @@ export interface ExecOptions {
  */
 export interface RemoteExecutor {
   exec(host: PoolHost, script: string, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Starts connecting to hosts that commands will run on next, so that they start the moment it
+   * is their turn; nothing runs on them. Optional: an executor without connections has no use for
+   * it. A failure is not reported here: the host's first command connects again and reports it.
+   */
+  connectAhead?(hosts: readonly PoolHost[]): void;
   /** Closes every connection; safe to call twice. */
   close(): Promise<void>;
 }

@@ -41,13 +41,22 @@ function threwHost(host: { name: string }, notRun: HostResult, error: unknown): 
  * failure budget; the other hosts run on and are awaited, so no host is still working (out of
  * `/cancel`'s reach) once this returns. If `onHostDone` throws, no further host is started, the
  * running ones are awaited, and that error is thrown at the end.
+ *
+ * `connectAhead(hosts)` is called with the next batch's hosts as each batch starts: their
+ * connections open while the batch before them works (a canary host's run takes seconds; ten SSH
+ * handshakes at once, a few hundred milliseconds), so the next batch starts at once when its turn
+ * comes.
  */
 export async function runRollout<H extends { name: string }>(
   hosts: readonly H[],
   settings: RolloutSettings,
   runHost: (host: H) => Promise<HostResult>,
   notRun: (host: H) => HostResult,
-  options: { signal?: AbortSignal; onHostDone?: (result: HostResult) => void | Promise<void> } = {},
+  options: {
+    signal?: AbortSignal;
+    onHostDone?: (result: HostResult) => void | Promise<void>;
+    connectAhead?: (hosts: readonly H[]) => void;
+  } = {},
 ): Promise<RolloutOutcome> {
   const results = new Map<string, HostResult>();
   let failures = 0;
@@ -56,7 +65,11 @@ export async function runRollout<H extends { name: string }>(
   let halted = false;
   let cancelled = false;
   let reportError: { error: unknown } | undefined;
-  for (const batch of rolloutBatches(hosts, settings)) {
+  const batches = rolloutBatches(hosts, settings);
+  for (const [i, batch] of batches.entries()) {
+    const next = batches[i + 1];
+    if (next && !overBudget && !reportError && options.signal?.aborted !== true)
+      options.connectAhead?.(next.hosts);
     const queue = [...batch.hosts];
     const worker = async () => {
       for (let host = queue.shift(); host !== undefined; host = queue.shift()) {
@@ -87,7 +100,7 @@ export async function runRollout<H extends { name: string }>(
     await Promise.all(Array.from({ length: width }, worker));
   }
   if (reportError) throw reportError.error;
-  const order = rolloutBatches(hosts, settings).flatMap((b) => b.hosts);
+  const order = batches.flatMap((b) => b.hosts);
   return {
     hosts: order.map((h) => results.get(h.name) ?? notRun(h)),
     halted,

@@ -149,6 +149,7 @@ export async function upgradeHosts(
     }
   };
   const done = await runRollout(selection.hosts, rollout, runHost, notRunHost, {
+    connectAhead: (hosts) => deps.executor.connectAhead?.(hosts),
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(deps.onHostDone ? { onHostDone: deps.onHostDone } : {}),
   });

@@ -4,8 +4,8 @@ import path from "node:path";
 import { expect, it } from "vitest";
 import { ROOT } from "./runCli.js";
 
-it("bin/hostroot.js runs the built CLI: output on stdout, exit code passed through, no colour in a pipe", () => {
-  expect(existsSync(path.join(ROOT, "build/adapters/cli/main.js")), "run `npm run build` first").toBe(true);
+it("bin/hostroot.js runs the bundled CLI: output on stdout, exit code passed through, no colour in a pipe", () => {
+  expect(existsSync(path.join(ROOT, "build/cli/hostroot.cjs")), "run `npm run build` first").toBe(true);
   // FORCE_COLOR would make Node colour a pipe; the CLI itself must still see it is not a terminal.
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: "1" };
   delete env.NO_COLOR;

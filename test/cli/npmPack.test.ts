@@ -17,7 +17,7 @@ describe("npm pack (slow: packs and installs the package)", () => {
   it("installs globally and its hostroot bin validates a repository outside the checkout", {
     timeout: 180_000,
   }, () => {
-    expect(existsSync(join(ROOT, "build/adapters/cli/main.js")), "run `npm run build` first").toBe(true);
+    expect(existsSync(join(ROOT, "build/cli/hostroot.cjs")), "run `npm run build` first").toBe(true);
     // The build is already there (`prepare` makes it on npm ci); packing does not rebuild.
     const tgz = npm(["pack", "--ignore-scripts", "--pack-destination", work, "--silent"], ROOT).trim();
     const prefix = join(work, "prefix");
@@ -38,7 +38,8 @@ describe("npm pack (slow: packs and installs the package)", () => {
     const bin = join(prefix, "bin", "hostroot");
     const installed = join(prefix, "lib", "node_modules", "hostroot");
     // Only what the package lists ships: no sources, tests or lab state.
-    expect(existsSync(join(installed, "build/adapters/cli/main.js"))).toBe(true);
+    expect(existsSync(join(installed, "build/cli/hostroot.cjs"))).toBe(true);
+    expect(existsSync(join(installed, "build/cli/hostroot.cjs.cache"))).toBe(true);
     expect(existsSync(join(installed, "src"))).toBe(false);
     expect(existsSync(join(installed, "test"))).toBe(false);
 

@@ -95,6 +95,32 @@ describe.skipIf(unavailable)("SshExecutor against a real sshd", () => {
     }
   });
 
+  it("connectAhead logs in before any command and the command then uses that connection", async () => {
+    const fresh = new SshExecutor({ privateKey: sshd.clientKey });
+    const before = sshd.acceptedCount();
+    try {
+      fresh.connectAhead([sshd.host]);
+      // Logged in with nothing asked to run: the connection was opened ahead.
+      await expect.poll(() => sshd.acceptedCount() - before, { timeout: 10_000 }).toBe(1);
+      const r = await fresh.exec(sshd.host, "echo ran");
+      expect(r.stdout).toBe("ran\n");
+      expect(sshd.acceptedCount() - before).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("a host connectAhead could not reach is reported by its command, as without it", async () => {
+    const fresh = new SshExecutor({ privateKey: sshd.clientKey });
+    const closed = { ...sshd.host, name: "gone", port: 1 };
+    try {
+      fresh.connectAhead([closed]);
+      await expect(fresh.exec(closed, "echo ran")).rejects.toThrow(/gone .*cannot connect.*ECONNREFUSED/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("runs 20 concurrent commands on one connection although sshd allows 10 sessions", async () => {
     const run20 = async (maxSessionsPerConnection: number) => {
       const ex = new SshExecutor({ privateKey: sshd.clientKey, maxSessionsPerConnection });

@@ -61,4 +61,44 @@ describe("runRollout", () => {
     await expect(run).rejects.toThrow("comment edit failed");
     expect(finished).toEqual(["h1", "h2"]);
   });
+
+  it("opens the next batch's connections while a batch runs, and none once the rollout halted", async () => {
+    const events: string[] = [];
+    const seven = ["h1", "h2", "h3", "h4", "h5", "h6", "h7"].map((name) => ({ name, platform: "p" }));
+    const settings = { canary: 1, batchSize: 3, maxFailures: 0, concurrency: 3 };
+    const out = await runRollout(
+      seven,
+      settings,
+      async (h) => {
+        events.push(`run ${h.name}`);
+        return ok(h);
+      },
+      notRunHost,
+      { connectAhead: (next) => events.push(`ahead ${next.map((h) => h.name).join(",")}`) },
+    );
+    expect(out.hosts.every((h) => h.outcome === "succeeded")).toBe(true);
+    // Each batch's hosts are connected to before the batch in front of them has run.
+    expect(events).toEqual([
+      "ahead h2,h3,h4",
+      "run h1",
+      "ahead h5,h6,h7",
+      "run h2",
+      "run h3",
+      "run h4",
+      "run h5",
+      "run h6",
+      "run h7",
+    ]);
+
+    // The canary fails: the batches after it are never connected to beyond the first look-ahead.
+    const halted: string[] = [];
+    await runRollout(
+      seven,
+      settings,
+      async (h) => (h.name === "h1" ? { ...ok(h), outcome: "failed" } : ok(h)),
+      notRunHost,
+      { connectAhead: (next) => halted.push(next.map((h) => h.name).join(",")) },
+    );
+    expect(halted).toEqual(["h2,h3,h4"]);
+  });
 });

@@ -76,6 +76,7 @@ export class Progress {
           this.ended(host.name, result);
         }
       },
+      connectAhead: (hosts) => executor.connectAhead?.(hosts),
       close: () => executor.close(),
     };
   }

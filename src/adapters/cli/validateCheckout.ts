@@ -25,13 +25,16 @@ function gitTopLevel(dir: string): string | undefined {
   }
 }
 
-/** True when git ignores `file` (exit 0 of check-ignore); false when it does not or cannot tell. */
-function gitIgnores(dir: string, file: string): boolean {
+/**
+ * Whether git ignores `file`: `git check-ignore` exits 0 when it does, 1 when it does not, and
+ * 128 outside a work tree (undefined here, as when git is missing).
+ */
+function gitIgnores(dir: string, file: string): boolean | undefined {
   try {
     execFileSync("git", ["check-ignore", "-q", "--", file], { cwd: dir, stdio: "ignore" });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as { status?: unknown }).status === 1 ? false : undefined;
   }
 }
 
@@ -45,8 +48,9 @@ function repositoryRoot(cwd: string, configFile: string): string {
   const dir = path.dirname(configFile);
   if (path.basename(dir) === ".github") return path.dirname(dir);
   if (!existsSync(dir)) return cwd;
-  const top = gitTopLevel(dir);
-  return top !== undefined && !gitIgnores(dir, configFile) ? top : cwd;
+  // One git process for an ignored config (a generated lab config) or one outside any work tree.
+  if (gitIgnores(dir, configFile) !== false) return cwd;
+  return gitTopLevel(dir) ?? cwd;
 }
 
 /**

@@ -136,6 +136,17 @@ export class SshExecutor implements RemoteExecutor {
     return result;
   }
 
+  /** See {@link RemoteExecutor.connectAhead}: each host's connection is opened now, idle until used. */
+  connectAhead(hosts: readonly PoolHost[]): void {
+    if (this.closed) return;
+    // A failed attempt is forgotten by the connection; the host's first command tries again and
+    // reports what it meets then (an unreachable host costs no more than without this).
+    for (const host of hosts)
+      this.connectionFor(host)
+        .connect()
+        .catch(() => {});
+  }
+
   /** Ends every connection (commands still running get EOF and are stopped by the host). */
   async close(): Promise<void> {
     this.closed = true;
