@@ -21,7 +21,6 @@ export const BUNDLE = fileURLToPath(new URL("../build/cli/hostroot.cjs", import.
 /** Its code cache: the bundle's SHA-256 (32 bytes), then V8's data. */
 export const CODE_CACHE = `${BUNDLE}.cache`;
 
-const sha256 = (text) => createHash("sha256").update(text).digest();
 
 /**
  * Runs the bundle's module code and returns its `main`, whether the code cache was used, and
@@ -29,8 +28,9 @@ const sha256 = (text) => createHash("sha256").update(text).digest();
  * (the build calls it after a few commands ran; `fresh` ignores any cache there is).
  */
 export function loadCli({ fresh = false } = {}) {
-  const source = readFileSync(BUNDLE, "utf8");
-  const hash = sha256(source);
+  const bytes = readFileSync(BUNDLE);
+  const hash = createHash("sha256").update(bytes).digest();
+  const source = bytes.toString("utf8");
   let cachedData;
   if (!fresh) {
     try {
