@@ -21,7 +21,6 @@ export const BUNDLE = fileURLToPath(new URL("../build/cli/hostroot.cjs", import.
 /** Its code cache: the bundle's SHA-256 (32 bytes), then V8's data. */
 export const CODE_CACHE = `${BUNDLE}.cache`;
 
-
 /**
  * Runs the bundle's module code and returns its `main`, whether the code cache was used, and
  * `saveCache()`, which writes the cache from all this process has compiled of the bundle so far

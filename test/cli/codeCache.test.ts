@@ -12,7 +12,12 @@ const work = mkdtempSync(path.join(tmpdir(), "hostroot-cache-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const node = (args: string[], cwd = ROOT) =>
-  spawnSync(process.execPath, args, { cwd, encoding: "utf8", timeout: 30_000, env: { PATH: process.env.PATH } });
+  spawnSync(process.execPath, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 30_000,
+    env: { PATH: process.env.PATH },
+  });
 
 /** A copy of bin/ and build/cli/ in a directory of its own, to break on purpose. */
 function copyOfTheCli(name: string): string {
