@@ -199,7 +199,7 @@ const PIN_FUNCTION = `hostroot_pin() {
 }`;
 
 /**
- * `hostroot_stop NAME`: a full stop of a container the one `lxc-ls` read listed as RUNNING, with
+ * `hostroot_stop NAME`: a full stop of a container the name lists read as RUNNING, with
  * no `sh` and no `lxc-info` of its own; when lxc-stop fails, the container counts as stopped only
  * if LXC now says STOPPED (someone stopped it in between).
  */
@@ -364,19 +364,22 @@ export function upgradeScript(options: UpgradeScriptOptions): string {
     MOUNTS_FUNCTION,
     "hostroot_restart() {",
     // A container someone stopped stays stopped: it sees the new files whenever it next starts.
-    // Its state comes from the one lxc-ls read before the restarts (hostroot_states).
+    // Its state comes from the name lists read before the restarts (hostroot_running_states).
     '  hostroot_state "$1"',
     '  case $s in RUNNING) ;; *) printf \'::hostroot-skip %s %s\\n\' "$1" "$s"; return 0 ;; esac',
     // The restart mounts the container's sources again: refuse one that has become a symlink since
     // its deploy (a container with a writable mount can plant one), before stopping anything.
     `  hostroot_step "$1.mounts" hostroot_mounts ${quoteArg(lxc)}/"$1"/config || return 1`,
     '  hostroot_step "$1.stop" hostroot_stop "$1" || return 1',
-    `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d || return 1`,
+    // -p: the LXC monitor's PID, whose one child is the container's init (hostroot_init).
+    `  hostroot_step "$1.start" lxc-start -n "$1" -P ${quoteArg(lxc)} -d -p "$hostroot_tmp/$1.pid" || return 1`,
     // lxc-start -d returns 0 only once the container runs: recorded, not asked again.
     '  hostroot_st=" $1 RUNNING$hostroot_st"',
+    '  hostroot_started "$1"',
     ...(cases.length > 0 ? ["  case $1 in", ...cases, "  esac"] : []),
     "}",
     "hostroot_failed=0",
+    "hostroot_running_states",
     // Every container restarted first, then each inspected. After a failed restart, LXC is asked
     // what state the container is in now.
     "for n in $hostroot_names; do",

@@ -30,7 +30,7 @@ describe("upgradeScript", () => {
     expect(s).not.toContain("hostroot_step apt-simulate");
     expect(s).toContain("hostroot_step apt-install hostroot_install env ");
     expect(s).toContain("E: apt would remove");
-    expect(s).toContain('lxc-start -n "$1" -P /var/lib/lxc -d');
+    expect(s).toContain('lxc-start -n "$1" -P /var/lib/lxc -d -p "$hostroot_tmp/$1.pid"');
     expect(s).not.toMatch(/lxc-stop[^\n]* -r/);
     // The service and health steps of the known definition, dispatched by container name.
     expect(s).toMatch(/ {2}web\)\n {4}hostroot_step web\.service lxc-attach -n web /);
@@ -44,7 +44,7 @@ describe("upgradeScript", () => {
     const s = upgradeScript({ ...base, dryRun: true });
     expect(s).toContain("apt-get -q -s -o Dir::State::Lists=$0/lists");
     expect(s).not.toContain("install --only-upgrade -y");
-    expect(s).not.toContain("lxc-start");
+    expect(s).not.toMatch(/lxc-start -n/);
     expect(s).not.toContain("hostroot_restart");
   });
 
