@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { main } from "../../src/adapters/cli/main.js";
 import { publishDemoPackage } from "../../src/adapters/lab/index.js";
-import { type Definition, definitionSchema } from "../../src/core/definitionSchema.js";
+import type { Definition } from "../../src/core/definitionSchema.js";
 import type { OperationResult } from "../../src/core/operationResult.js";
 import { runCli } from "../cli/runCli.js";
 import {
   createContainer,
+  holderDefinition,
   inContainer,
   labSkipReason,
   startUpgradeLab,
@@ -17,27 +18,15 @@ import {
   webDefinition,
 } from "./upgradeFixture.js";
 
-/** A service that keeps the demo library mapped, with a health check: it must be restarted, and healthy after. */
-function holdDefinition(name: string): Definition {
-  return definitionSchema.parse({
-    apiVersion: "hostroot/v1",
-    name,
-    platform: "debian-12",
-    service: { command: ["/usr/bin/demofoo-hold"] },
-    // Healthy when a process of the container maps the demo library (the service loaded it).
-    health: {
-      command: ["sh", "-c", "grep -l libdemofoo /proc/[0-9]*/maps"],
-      retries: 5,
-      intervalSeconds: 0.3,
-    },
-  });
-}
-
 // One lab per machine: the tests run in order, under the machine-wide lab test lock.
 describe.skipIf(labSkipReason !== undefined).sequential("unattended upgrades on the lab", () => {
   let release: () => void = () => {};
   let lab: UpgradeLab;
-  const defs = [holdDefinition("hold-a"), webDefinition("web-a"), holdDefinition("hold-b")];
+  const defs = [
+    holderDefinition("hold-a", { health: true }),
+    webDefinition("web-a"),
+    holderDefinition("hold-b", { health: true }),
+  ];
   const placed: [string, string][] = [
     ["h1", "hold-a"],
     ["h1", "web-a"],

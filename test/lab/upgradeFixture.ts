@@ -45,14 +45,24 @@ export function webDefinition(name: string, health = "index.html"): Definition {
 
 /**
  * A container whose service loads the demo package's shared library and keeps it mapped
- * (`demofoo-hold`, shipped by the package): it shows stale mappings after a host upgrade.
+ * (`demofoo-hold`, shipped by the package): it shows stale mappings after a host upgrade. With
+ * `health`, it is healthy once a process of it maps the library (the service loaded it).
  */
-export function holderDefinition(name: string): Definition {
+export function holderDefinition(name: string, options: { health?: boolean } = {}): Definition {
   return definitionSchema.parse({
     apiVersion: "hostroot/v1",
     name,
     platform: "debian-12",
     service: { command: ["/usr/bin/demofoo-hold"] },
+    ...(options.health
+      ? {
+          health: {
+            command: ["sh", "-c", "grep -l libdemofoo /proc/[0-9]*/maps"],
+            retries: 5,
+            intervalSeconds: 0.3,
+          },
+        }
+      : {}),
   });
 }
 

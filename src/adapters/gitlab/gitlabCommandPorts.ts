@@ -9,6 +9,7 @@ import { readConfigSource } from "../../workflows/readConfigSource.js";
 import { validatePullRequest } from "../../workflows/validatePullRequest.js";
 import type { ConfigParser } from "../../workflows/validateSources.js";
 import { validateSources } from "../../workflows/validateSources.js";
+import { auditLog } from "../shared/auditLog.js";
 import { GITLAB_CONFIG_PATH } from "./gitlabApi.js";
 import type { GitlabCommandOptions } from "./gitlabOptions.js";
 import { gitlabVcsClient } from "./gitlabVcsClient.js";
@@ -100,13 +101,7 @@ export function gitlabCommandPorts(
       if (access.kind === "plan-only") throw new Error(access.reason);
       return options.executor(config);
     },
-    audit(entry) {
-      options.log.info(
-        { audit: true, forge: "gitlab", ...entry },
-        `audit: ${entry.command ?? "(no command)"} by ${entry.actor} in ${entry.repo}: ${entry.outcome}` +
-          (entry.result ? ` (${entry.result})` : ""),
-      );
-    },
+    audit: auditLog(options.log, { forge: "gitlab" }),
     operations: options.operations,
     limits: options.limits,
     ...(options.now ? { now: options.now } : {}),
