@@ -814,17 +814,11 @@ r=$(printf '%s\n' "$o" | sed -n 's/^Remv \([^ ]*\).*/\1/p' | tr '\n' ' ')
 [ -z "$r" ] || { printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)\n' "$r"; exit 1; }`,INSTALL_FUNCTION=String.raw`hostroot_install() {
   o=$("$@" 2>&1)
   rc=$?
-  if [ "$rc" -eq 0 ]; then printf '%s
-' "$o"; return 0; fi
-  case $o in *'remove is disabled'*) ;; *) printf '%s
-' "$o"; return "$rc" ;; esac
-  printf '%s
-' "$o" | grep -v '^E: Packages need to be removed but remove is disabled'
-  r=$(printf '%s
-' "$o" | sed -n '/^The following packages will be REMOVED:/,/^[^ ]/s/^  *//p' | tr -s ' 
-' '  ')
-  printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)
-' "$r"
+  if [ "$rc" -eq 0 ]; then printf '%s\n' "$o"; return 0; fi
+  case $o in *'remove is disabled'*) ;; *) printf '%s\n' "$o"; return "$rc" ;; esac
+  printf '%s\n' "$o" | grep -v '^E: Packages need to be removed but remove is disabled'
+  r=$(printf '%s\n' "$o" | sed -n '/^The following packages will be REMOVED:/,/^[^ ]/s/^  *//p' | tr -s ' \n' '  ')
+  printf 'E: apt would remove %s(an upgrade never removes a package; nothing was changed)\n' "$r"
   return 1
 }`,SIM_SED=String.raw`s/^Inst \([^ ]*\) \[\([^] ]*\)\] (\([^ ]*\) .*/::hostroot-pkg would \1 \2 \3/p;s/^Inst \([^ []*\) (\([^ ]*\) .*/::hostroot-pkg would \1 - \2/p`,UNPACK_SED=String.raw`s/^Unpacking \([^ :]*\)[^ ]* (\([^ )]*\)) over (\([^ )]*\)).*/::hostroot-pkg changed \1 \3 \2/p`,VERSION_FIELD="${Version}",PIN_CHECK=String.raw`set -f
 lists=$1
@@ -841,15 +835,13 @@ while [ "$#" -ge 2 ]; do
   v=$2
   shift 2
   if ! apt-cache $o madison "$p" 2>/dev/null | awk -F'|' -v p="$p" -v v="$v" '{ gsub(/ /, "", $1); gsub(/ /, "", $2) } $1 == p && $2 == v { f = 1 } END { exit !f }'; then
-    printf 'E: apt on this host does not offer %s version %s (apt-cache madison %s); nothing was changed
-' "$p" "$v" "$p"
+    printf 'E: apt on this host does not offer %s version %s (apt-cache madison %s); nothing was changed\n' "$p" "$v" "$p"
     bad=1
     continue
   fi
   cur=$(dpkg-query -W -f='${VERSION_FIELD}' -- "$p" 2>/dev/null) || cur=
   if [ -n "$cur" ] && [ "$allow" != 1 ] && dpkg --compare-versions "$v" lt "$cur"; then
-    printf 'E: %s %s is older than the installed %s: a downgrade needs --allow-downgrade; nothing was changed
-' "$p" "$v" "$cur"
+    printf 'E: %s %s is older than the installed %s: a downgrade needs --allow-downgrade; nothing was changed\n' "$p" "$v" "$cur"
     bad=1
   fi
 done
